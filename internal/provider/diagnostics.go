@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/crescendo-ai/terraform-provider-crescendo/internal/client"
+)
+
+// operation names a resource or data source operation in diagnostics.
+type operation struct {
+	verb       string // "create", used in sentences
+	title      string // "Create", used in summaries
+	timeoutKey string // the timeouts block argument that bounds it, or "" for none
+}
+
+var (
+	opCreate = operation{verb: "create", title: "Create", timeoutKey: "create"}
+	opRead   = operation{verb: "read", title: "Read", timeoutKey: "read"}
+	opUpdate = operation{verb: "update", title: "Update", timeoutKey: "update"}
+	opDelete = operation{verb: "empty", title: "Empty", timeoutKey: "delete"}
+)
+
+// addRequestError turns an error from the client into a diagnostic that says what
+// failed, why, and what to change. operationTimeout is the limit of the whole
+// operation, requestTimeout that of one attempt.
+func addRequestError(ctx context.Context, diags *diag.Diagnostics, op operation, p client.DocumentPath, err error, operationTimeout, requestTimeout time.Duration) {
+	tflog.Error(ctx, "Crescendo API request failed", map[string]any{"operation": op.verb, "error": err.Error()})
+	summary := fmt.Sprintf("Failed to %s Provisioning Document", op.title)
+	what := fmt.Sprintf("The provider could not %s %s.", op.verb, describePath(p))
+
+	var apiErr *client.APIError
+	var reqErr *client.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		diags.AddError(summary, what+"\n\n"+explainAPIError(apiErr, p))
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+		hint := "Raise the limit in the resource's timeouts block"
+		if op.timeoutKey != "" {
+			hint = fmt.Sprintf("Raise timeouts.%s on the resource", op.timeoutKey)
+		}
+		diags.AddError(fmt.Sprintf("Timed Out Trying to %s Provisioning Document", op.title),
+			fmt.Sprintf("%s The operation did not finish within %s. %s, or check that the API at base_url is reachable.\n\n%s", what, operationTimeout, hint, err))
+	case errors.Is(err, context.Canceled):
+		diags.AddError(fmt.Sprintf("%s of Provisioning Document Cancelled", op.title),
+			fmt.Sprintf("%s The operation was cancelled, for example by an interrupt, before the API answered. The next plan shows whether the document needs another apply.\n\n%s", what, err))
+	case isTimeout(err):
+		diags.AddError(fmt.Sprintf("Timed Out Trying to %s Provisioning Document", op.title),
+			fmt.Sprintf("%s The API did not answer within the provider's request_timeout of %s. Raise request_timeout (or %s), or check that the API at base_url is reachable.\n\n%s", what, requestTimeout, envRequestTimeout, err))
+	case errors.As(err, &reqErr):
+		diags.AddError(summary, fmt.Sprintf("%s The request got no usable response. Check base_url and the network; the provider retries connection errors max_retries times.\n\n%s", what, err))
+	default:
+		diags.AddError(summary, fmt.Sprintf("%s\n\n%s", what, err))
+	}
+}
+
+// explainAPIError says what an API error status means for the user.
+func explainAPIError(e *client.APIError, p client.DocumentPath) string {
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
+		return fmt.Sprintf("The API rejected the API key. Check the provider's api_key argument or the %s environment variable: the key may be mistyped, revoked or expired.\n\n%s", envAPIKey, e)
+	case http.StatusForbidden:
+		scope := "provisioning:read and provisioning:write"
+		if !p.IsTenantDocument() {
+			scope = fmt.Sprintf("provisioning:%[1]s.read and provisioning:%[1]s.write (or provisioning:*)", p.Collection)
+		}
+		return fmt.Sprintf("The API key has no access to tenant %q or lacks the scope for this request. A key belongs to one tenant: check tenant_id, and that the key has %s.\n\n%s", p.TenantID, scope, e)
+	case http.StatusBadRequest:
+		return fmt.Sprintf("The API rejected the request as invalid. Check body against what the API accepts for this document.\n\n%s", e)
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return fmt.Sprintf("The API stayed unavailable through every retry. Try again later, or raise max_retries or retry_wait_max on the provider.\n\n%s", e)
+	default:
+		return e.Error()
+	}
+}
+
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// isKnown reports whether a value is neither null nor unknown.
+func isKnown(v interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
