@@ -114,9 +114,9 @@ func (d *collectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 
 	entries, err := d.data.client.ListCollection(ctx, tenantID, collection)
 	if isAPINotFound(err) {
-		// The API reference does not say how it lists a collection without documents;
-		// an API 404 is read as no documents, like an empty list.
-		tflog.Debug(ctx, "Collection listing returned NotFound; reading it as empty")
+		// NOTE: The API reference does not say how it lists a collection without
+		// documents, so an API 404 is read as no documents, like an empty list.
+		tflog.Debug(ctx, "Collection listing returned NotFound, read as empty")
 		entries, err = nil, nil
 	}
 	if err != nil {

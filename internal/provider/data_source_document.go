@@ -146,7 +146,7 @@ func (d *documentDataSource) Read(ctx context.Context, req datasource.ReadReques
 				fmt.Sprintf("There is no document at %s. Check tenant_id, collection and document_id, or set allow_missing = true to read a missing document as exists = false.", describePath(docPath)))
 			return
 		}
-		tflog.Debug(ctx, "Provisioning document not found; allow_missing is set")
+		tflog.Debug(ctx, "Provisioning document not found, read as exists = false because allow_missing is set")
 		config.Exists = types.BoolValue(false)
 		config.Body = JSONObject{StringValue: types.StringNull()}
 		config.Updated = types.Int64Null()

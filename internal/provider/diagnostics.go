@@ -22,7 +22,7 @@ type operation struct {
 	timeoutKey string // the timeouts block argument that bounds it, or "" for none
 	// subject is "data source" for data source operations; empty means the resource.
 	subject string
-	// object is what the summaries name; empty means "Provisioning Document".
+	// object is the name used in summaries. Empty means "Provisioning Document".
 	object string
 	// readOnly is true for operations that need only the read scope.
 	readOnly bool
@@ -60,7 +60,7 @@ func addRequestError(ctx context.Context, diags *diag.Diagnostics, op operation,
 }
 
 // addRequestErrorFor is addRequestError for a target that describePath cannot name,
-// such as a collection. target names it in a sentence; p supplies the tenant and
+// such as a collection. target names it in a sentence, and p supplies the tenant and
 // collection for the scope hints.
 func addRequestErrorFor(ctx context.Context, diags *diag.Diagnostics, op operation, target string, p client.DocumentPath, err error, operationTimeout, requestTimeout time.Duration) {
 	tflog.Error(ctx, "Crescendo API request failed", map[string]any{"operation": op.verb, "error": err.Error()})
