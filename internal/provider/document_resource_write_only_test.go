@@ -376,3 +376,38 @@ func hasError(diags diag.Diagnostics, summary string) bool {
 	}
 	return false
 }
+
+// TestDocumentResource_writeOnlyAfterImport imports a document that already contains a
+// token and applies body_wo in the same run. The imported state briefly contains the
+// old token, which the README warns about; after the apply the state contains neither
+// token and the server has the new one.
+func TestDocumentResource_writeOnlyAfterImport(t *testing.T) {
+	srv, baseURL := newTestAPI(t)
+	srv.SetDocument(botPath, []byte(fmt.Sprintf(`{"greeting":"hello","name":"Support Bot","webhook":{"token":%q}}`, testSecret)))
+	importBlock := `
+import {
+  to = crescendo_provisioning_document.bot
+  id = "tenant-alpha/bots/bot-001"
+}
+`
+
+	testresource.ParallelTest(t, testresource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []testresource.TestStep{
+			{
+				Config:          writeOnlyConfig(baseURL, "hello", `"1"`) + importBlock,
+				ConfigVariables: tokenVariable(testNextSecret),
+				ConfigPlanChecks: testresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(botAddress, plancheck.ResourceActionUpdate),
+						expectPlanOmits{testNextSecret},
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{expectStateOmits{testSecret}, expectStateOmits{testNextSecret}},
+				Check:             checkRemoteBody(srv, botPath, fmt.Sprintf(`{"greeting":"hello","name":"Support Bot","webhook":{"token":%q}}`, testNextSecret)),
+			},
+		},
+	})
+}
