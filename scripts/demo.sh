@@ -23,7 +23,7 @@ step() { printf '\n==> %s\n' "$*"; }
 command -v curl >/dev/null || { echo "curl is not on PATH; install it to show what the mock API stored" >&2; exit 1; }
 terraform=${TERRAFORM:-$(command -v terraform || true)}
 if [[ -z "$terraform" ]]; then
-  echo "terraform is not on PATH; install Terraform 1.5 or later, or set TERRAFORM to its path" >&2
+  echo "terraform is not on PATH; install Terraform 1.11 or later, or set TERRAFORM to its path" >&2
   exit 1
 fi
 

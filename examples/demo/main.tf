@@ -41,6 +41,15 @@ resource "crescendo_provisioning_document" "user" {
   body        = jsonencode(each.value)
 }
 
+# The webhook token reaches the API through body_wo, so it is in neither the state nor
+# the plan. The default is a placeholder for the demo; set a real token with
+# TF_VAR_support_bot_webhook_token.
+variable "support_bot_webhook_token" {
+  type      = string
+  sensitive = true
+  default   = "demo-webhook-token"
+}
+
 resource "crescendo_provisioning_document" "support_bot" {
   collection  = "bots"
   document_id = "bot-support"
@@ -55,6 +64,19 @@ resource "crescendo_provisioning_document" "support_bot" {
       }
     }
   })
+
+  body_wo = jsonencode({
+    webhook = { url = "https://hooks.demo.test/support", token = var.support_bot_webhook_token }
+  })
+  # Change the version to send a new token: Terraform cannot see changes to body_wo.
+  body_wo_version = "1"
+}
+
+# Every user of the tenant, including any that were created outside this
+# configuration.
+data "crescendo_provisioning_collection" "users" {
+  collection = "users"
+  depends_on = [crescendo_provisioning_document.user]
 }
 
 resource "crescendo_provisioning_document" "nightly_export" {
@@ -76,6 +98,10 @@ output "document_ids" {
     [for user in crescendo_provisioning_document.user : user.id],
     [crescendo_provisioning_document.support_bot.id, crescendo_provisioning_document.nightly_export.id],
   )
+}
+
+output "user_roles" {
+  value = { for id, body in data.crescendo_provisioning_collection.users.documents : id => jsondecode(body).role }
 }
 
 output "tenant_updated_by" {

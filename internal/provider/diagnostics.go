@@ -20,6 +20,26 @@ type operation struct {
 	verb       string // "create", used in sentences
 	title      string // "Create", used in summaries
 	timeoutKey string // the timeouts block argument that bounds it, or "" for none
+	// subject is "data source" for data source operations; empty means the resource.
+	subject string
+	// object is the name used in summaries. Empty means "Provisioning Document".
+	object string
+	// readOnly is true for operations that need only the read scope.
+	readOnly bool
+}
+
+func (op operation) subjectName() string {
+	if op.subject == "" {
+		return "resource"
+	}
+	return op.subject
+}
+
+func (op operation) objectName() string {
+	if op.object == "" {
+		return "Provisioning Document"
+	}
+	return op.object
 }
 
 var (
@@ -27,33 +47,43 @@ var (
 	opRead   = operation{verb: "read", title: "Read", timeoutKey: "read"}
 	opUpdate = operation{verb: "update", title: "Update", timeoutKey: "update"}
 	opDelete = operation{verb: "empty", title: "Empty", timeoutKey: "delete"}
+
+	opReadDocumentDataSource   = operation{verb: "read", title: "Read", timeoutKey: "read", subject: "data source", readOnly: true}
+	opListCollectionDataSource = operation{verb: "list", title: "List", timeoutKey: "read", subject: "data source", object: "Provisioning Collection", readOnly: true}
 )
 
 // addRequestError turns an error from the client into a diagnostic that says what
 // failed, why, and what to change. operationTimeout is the limit of the whole
 // operation, requestTimeout that of one attempt.
 func addRequestError(ctx context.Context, diags *diag.Diagnostics, op operation, p client.DocumentPath, err error, operationTimeout, requestTimeout time.Duration) {
+	addRequestErrorFor(ctx, diags, op, describePath(p), p, err, operationTimeout, requestTimeout)
+}
+
+// addRequestErrorFor is addRequestError for a target that describePath cannot name,
+// such as a collection. target names it in a sentence, and p supplies the tenant and
+// collection for the scope hints.
+func addRequestErrorFor(ctx context.Context, diags *diag.Diagnostics, op operation, target string, p client.DocumentPath, err error, operationTimeout, requestTimeout time.Duration) {
 	tflog.Error(ctx, "Crescendo API request failed", map[string]any{"operation": op.verb, "error": err.Error()})
-	summary := fmt.Sprintf("Failed to %s Provisioning Document", op.title)
-	what := fmt.Sprintf("The provider could not %s %s.", op.verb, describePath(p))
+	summary := fmt.Sprintf("Failed to %s %s", op.title, op.objectName())
+	what := fmt.Sprintf("The provider could not %s %s.", op.verb, target)
 
 	var apiErr *client.APIError
 	var reqErr *client.RequestError
 	switch {
 	case errors.As(err, &apiErr):
-		diags.AddError(summary, what+"\n\n"+explainAPIError(apiErr, p))
+		diags.AddError(summary, what+"\n\n"+explainAPIError(apiErr, p, op.readOnly))
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		hint := "Raise the limit in the resource's timeouts block"
+		hint := fmt.Sprintf("Raise the limit in the %s's timeouts block", op.subjectName())
 		if op.timeoutKey != "" {
-			hint = fmt.Sprintf("Raise timeouts.%s on the resource", op.timeoutKey)
+			hint = fmt.Sprintf("Raise timeouts.%s on the %s", op.timeoutKey, op.subjectName())
 		}
-		diags.AddError(fmt.Sprintf("Timed Out Trying to %s Provisioning Document", op.title),
+		diags.AddError(fmt.Sprintf("Timed Out Trying to %s %s", op.title, op.objectName()),
 			fmt.Sprintf("%s The operation did not finish within %s. %s, or check that the API at base_url is reachable.\n\n%s", what, operationTimeout, hint, err))
 	case errors.Is(err, context.Canceled):
-		diags.AddError(fmt.Sprintf("%s of Provisioning Document Cancelled", op.title),
+		diags.AddError(fmt.Sprintf("%s of %s Cancelled", op.title, op.objectName()),
 			fmt.Sprintf("%s The operation was cancelled, for example by an interrupt, before the API answered. The next plan shows whether the document needs another apply.\n\n%s", what, err))
 	case isTimeout(err):
-		diags.AddError(fmt.Sprintf("Timed Out Trying to %s Provisioning Document", op.title),
+		diags.AddError(fmt.Sprintf("Timed Out Trying to %s %s", op.title, op.objectName()),
 			fmt.Sprintf("%s The API did not answer within the provider's request_timeout of %s. Raise request_timeout (or %s), or check that the API at base_url is reachable.\n\n%s", what, requestTimeout, envRequestTimeout, err))
 	case errors.As(err, &reqErr):
 		diags.AddError(summary, fmt.Sprintf("%s The request got no usable response. Check base_url and the network; the provider retries connection errors max_retries times.\n\n%s", what, err))
@@ -62,8 +92,9 @@ func addRequestError(ctx context.Context, diags *diag.Diagnostics, op operation,
 	}
 }
 
-// explainAPIError says what an API error status means for the user.
-func explainAPIError(e *client.APIError, p client.DocumentPath) string {
+// explainAPIError says what an API error status means for the user. readOnly limits
+// the scope hint to the read scope.
+func explainAPIError(e *client.APIError, p client.DocumentPath, readOnly bool) string {
 	switch e.StatusCode {
 	case http.StatusUnauthorized:
 		return fmt.Sprintf("The API rejected the API key. Check the provider's api_key argument or the %s environment variable: the key may be mistyped, revoked or expired.\n\n%s", envAPIKey, e)
@@ -71,6 +102,12 @@ func explainAPIError(e *client.APIError, p client.DocumentPath) string {
 		scope := "provisioning:read and provisioning:write"
 		if !p.IsTenantDocument() {
 			scope = fmt.Sprintf("provisioning:%[1]s.read and provisioning:%[1]s.write (or provisioning:*)", p.Collection)
+		}
+		if readOnly {
+			scope = "provisioning:read"
+			if !p.IsTenantDocument() {
+				scope = fmt.Sprintf("provisioning:%[1]s.read (or provisioning:read)", p.Collection)
+			}
 		}
 		return fmt.Sprintf("The API key has no access to tenant %q or lacks the scope for this request. A key belongs to one tenant: check tenant_id, and that the key has %s.\n\n%s", p.TenantID, scope, e)
 	case http.StatusBadRequest:

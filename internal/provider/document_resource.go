@@ -23,6 +23,7 @@ var (
 	_ resource.Resource                     = (*documentResource)(nil)
 	_ resource.ResourceWithConfigure        = (*documentResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*documentResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*documentResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*documentResource)(nil)
 	_ resource.ResourceWithImportState      = (*documentResource)(nil)
 )
@@ -59,6 +60,10 @@ type documentResourceModel struct {
 	Updated    types.Int64    `tfsdk:"updated"`
 	UpdatedBy  types.String   `tfsdk:"updated_by"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+	// BodyWO is always null outside req.Config, because Terraform keeps write-only
+	// values out of plan and state.
+	BodyWO        JSONObject   `tfsdk:"body_wo"`
+	BodyWOVersion types.String `tfsdk:"body_wo_version"`
 }
 
 // documentPath returns the API path that the model addresses. All three values must
@@ -113,6 +118,23 @@ func (r *documentResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators:    []validator.String{withoutServerMembers()},
 				PlanModifiers: []planmodifier.String{keepPriorBodyWhenEqual{}},
 			},
+			"body_wo": schema.StringAttribute{
+				CustomType: JSONObjectType{},
+				MarkdownDescription: "Write-only members of the document, as a JSON object, usually from `jsonencode()` of sensitive values. " +
+					"Its top-level members are merged into `body` when the document is written, and never stored in state or shown in plans. " +
+					"A top-level key must not be in both `body` and `body_wo`. Set together with `body_wo_version`; " +
+					"changing only `body_wo` sends nothing, so change `body_wo_version` to send it again. Requires Terraform 1.11 or later.",
+				Optional:   true,
+				WriteOnly:  true,
+				Sensitive:  true,
+				Validators: []validator.String{withoutServerMembers()},
+			},
+			"body_wo_version": schema.StringAttribute{
+				MarkdownDescription: "Any string or number, set together with `body_wo`. Changing it writes the document again with the current `body_wo`. " +
+					"Removing both `body_wo` and `body_wo_version` writes the document with `body` alone, which removes the members that `body_wo` supplied.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("What destroy does, since the API has no delete: `%s` (the default) removes the resource from state and leaves the document on the server; `%s` replaces the document with `{}`.", onDestroyKeep, onDestroyEmpty),
 				Optional:            true,
@@ -138,6 +160,7 @@ func (r *documentResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 func (r *documentResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.RequiredTogether(path.MatchRoot("collection"), path.MatchRoot("document_id")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("body_wo"), path.MatchRoot("body_wo_version")),
 	}
 }
 

@@ -40,8 +40,13 @@ func (r *documentResource) Create(ctx context.Context, req resource.CreateReques
 
 	docPath := plan.documentPath()
 	ctx = tflog.SetField(ctx, "document_id", docPath.ID())
+	ctx, document, writeOnly, diags := documentToWrite(ctx, req.Config, plan.Body)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
-	stored, created, err := r.data.client.ReplaceDocument(ctx, docPath, []byte(plan.Body.ValueString()))
+	stored, created, err := r.data.client.ReplaceDocument(ctx, docPath, document)
 	if err != nil {
 		addRequestError(ctx, &resp.Diagnostics, opCreate, docPath, err, timeout, r.data.requestTimeout)
 		return
@@ -55,7 +60,10 @@ func (r *documentResource) Create(ctx context.Context, req resource.CreateReques
 
 	plan.ID = types.StringValue(docPath.ID())
 	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, stored, &resp.Diagnostics)
-	tflog.Debug(ctx, "Created provisioning document", map[string]any{"created": created})
+	if len(writeOnly) > 0 {
+		resp.Diagnostics.Append(setWriteOnlyKeys(ctx, resp.Private, writeOnly)...)
+	}
+	tflog.Debug(ctx, "Created provisioning document", map[string]any{"created": created, "write_only_keys": writeOnly})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -80,6 +88,15 @@ func (r *documentResource) Read(ctx context.Context, req resource.ReadRequest, r
 	docPath := state.documentPath()
 	ctx = tflog.SetField(ctx, "document_id", docPath.ID())
 	importing := state.Body.IsNull()
+	writeOnly, diags := writeOnlyKeys(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(writeOnly) > 0 {
+		// The stored document contains the values that body_wo supplied.
+		ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, logFieldBody)
+	}
 
 	raw, err := r.data.client.GetDocument(ctx, docPath)
 	if client.IsNotFound(err) {
@@ -104,7 +121,9 @@ func (r *documentResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.Updated, state.UpdatedBy = stamps(remote)
-	remoteBody := remote.Without(memberUpdated, memberUpdatedBy)
+	// Members that body_wo supplied are not part of body, so they are not drift.
+	warnMissingWriteOnlyMembers(docPath, remote, writeOnly, &resp.Diagnostics)
+	remoteBody := remote.Without(append([]string{memberUpdated, memberUpdatedBy}, writeOnly...)...)
 
 	if importing || !sameObject(state.Body, remoteBody) {
 		if !importing {
@@ -146,14 +165,26 @@ func (r *documentResource) Update(ctx context.Context, req resource.UpdateReques
 
 	docPath := plan.documentPath()
 	ctx = tflog.SetField(ctx, "document_id", docPath.ID())
+	// Every write replaces the whole document, so body_wo goes along whenever body
+	// changes too, not only when body_wo_version does.
+	ctx, document, writeOnly, diags := documentToWrite(ctx, req.Config, plan.Body)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
-	stored, _, err := r.data.client.ReplaceDocument(ctx, docPath, []byte(plan.Body.ValueString()))
+	stored, _, err := r.data.client.ReplaceDocument(ctx, docPath, document)
 	if err != nil {
 		addRequestError(ctx, &resp.Diagnostics, opUpdate, docPath, err, timeout, r.data.requestTimeout)
 		return
 	}
 	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, stored, &resp.Diagnostics)
-	tflog.Debug(ctx, "Replaced provisioning document")
+	previous, diags := writeOnlyKeys(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if len(writeOnly) > 0 || len(previous) > 0 {
+		resp.Diagnostics.Append(setWriteOnlyKeys(ctx, resp.Private, writeOnly)...)
+	}
+	tflog.Debug(ctx, "Replaced provisioning document", map[string]any{"write_only_keys": writeOnly})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -69,9 +69,11 @@ func (r *documentResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 // writesDocument reports whether applying plan over state sends the document. The
 // framework has already replaced a body that only differs in formatting with the
-// state's text, so comparing the text is enough here.
+// state's text, so comparing the text is enough here. A changed body_wo_version sends
+// the document again with body_wo; body_wo itself is not in the plan.
 func writesDocument(plan, state documentResourceModel) bool {
 	return !plan.Body.Equal(state.Body) ||
+		!plan.BodyWOVersion.Equal(state.BodyWOVersion) ||
 		!plan.TenantID.Equal(state.TenantID) ||
 		!plan.Collection.Equal(state.Collection) ||
 		!plan.DocumentID.Equal(state.DocumentID)

@@ -75,7 +75,7 @@ func TestDocumentResourceCreate_existingDocumentWarns(t *testing.T) {
 		t.Fatalf("setting the plan: %v", diags)
 	}
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}}
-	r.Create(ctx, resource.CreateRequest{Plan: plan}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, &resp)
 
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("create failed: %v", resp.Diagnostics)
@@ -99,7 +99,7 @@ func TestDocumentResourceCreate_newDocumentDoesNotWarn(t *testing.T) {
 		t.Fatalf("setting the plan: %v", diags)
 	}
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}}
-	r.Create(ctx, resource.CreateRequest{Plan: plan}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, &resp)
 
 	if len(resp.Diagnostics) != 0 {
 		t.Errorf("create of a new document gave diagnostics: %v", resp.Diagnostics)

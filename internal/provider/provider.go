@@ -128,5 +128,8 @@ func (p *crescendoProvider) Resources(context.Context) []func() resource.Resourc
 }
 
 func (p *crescendoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewDocumentDataSource,
+		NewCollectionDataSource,
+	}
 }
