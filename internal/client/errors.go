@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -125,7 +126,7 @@ func (e *RequestError) Error() string {
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
 	if e.LastStatus != 0 && e.Attempts > 1 {
-		fmt.Fprintf(&b, " (an earlier attempt got HTTP %d %s)", e.LastStatus, http.StatusText(e.LastStatus))
+		fmt.Fprintf(&b, "; the last status received was HTTP %d %s", e.LastStatus, http.StatusText(e.LastStatus))
 	}
 	return b.String()
 }
@@ -140,6 +141,11 @@ type AttemptTimeoutError struct {
 }
 
 func (e *AttemptTimeoutError) Error() string {
+	var urlErr *url.Error
+	if e.Err == nil || errors.As(e.Err, &urlErr) {
+		// net/http's error only repeats the URL and "request timeout".
+		return fmt.Sprintf("no complete response within the request timeout of %s", e.Limit)
+	}
 	return fmt.Sprintf("no complete response within the request timeout of %s (%v)", e.Limit, e.Err)
 }
 

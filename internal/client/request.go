@@ -51,7 +51,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, expec
 	start := time.Now()
 
 	if body != nil && tflog.IsTrace(ctx) {
-		tflog.Trace(ctx, "Crescendo API request body", map[string]any{"http_method": method, "http_path": path, "body": string(body)})
+		tflog.Trace(ctx, "Crescendo API request body", bodyFields(method, path, 0, body))
 	}
 
 	var (
@@ -109,7 +109,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, expec
 		return 0, nil, c.requestError(method, path, attempts, lastStatus, start, res.err)
 	}
 	if tflog.IsTrace(ctx) {
-		tflog.Trace(ctx, "Crescendo API response body", map[string]any{"http_method": method, "http_path": path, "http_status": res.status, "body": string(res.body)})
+		tflog.Trace(ctx, "Crescendo API response body", bodyFields(method, path, res.status, res.body))
 	}
 	for _, status := range expected {
 		if res.status == status {
@@ -356,6 +356,28 @@ func (c *Client) redact(data []byte) []byte {
 		return data
 	}
 	return bytes.ReplaceAll(data, []byte(c.apiKey), []byte(redacted))
+}
+
+// maxLoggedBodyBytes bounds how much of a body one TRACE entry carries. The provider
+// emits every level and Terraform filters, but Terraform passes a log line longer than
+// 64 KiB through unparsed at DEBUG, so a whole large document would land in a DEBUG
+// log. 8 KiB stays under that limit even if JSON escaping multiplies it by six.
+const maxLoggedBodyBytes = 8 << 10
+
+// bodyFields returns the log fields for a request or response body, cut at
+// maxLoggedBodyBytes.
+func bodyFields(method, path string, status int, body []byte) map[string]any {
+	fields := map[string]any{"http_method": method, "http_path": path, "body_bytes": len(body)}
+	if status != 0 {
+		fields["http_status"] = status
+	}
+	if len(body) > maxLoggedBodyBytes {
+		fields["body"] = cut(strings.ToValidUTF8(string(body[:maxLoggedBodyBytes+1]), "\uFFFD"), maxLoggedBodyBytes)
+		fields["body_truncated"] = true
+	} else {
+		fields["body"] = string(body)
+	}
+	return fields
 }
 
 // permanentError marks a failure that retrying cannot fix, such as an oversized body.

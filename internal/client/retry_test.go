@@ -122,7 +122,7 @@ func TestRetry_connectionResetExhausted(t *testing.T) {
 	if !errors.As(err, &reqErr) || reqErr.Attempts != 4 || reqErr.LastStatus != http.StatusServiceUnavailable {
 		t.Fatalf("GetDocument returned %#v; want a *RequestError after 4 attempts, the first with HTTP 503", err)
 	}
-	errorContains(t, err, "failed after 4 attempts over", "(an earlier attempt got HTTP 503 Service Unavailable)")
+	errorContains(t, err, "failed after 4 attempts over", "; the last status received was HTTP 503 Service Unavailable")
 }
 
 func TestRetry_connectionRefused(t *testing.T) {

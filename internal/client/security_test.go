@@ -489,3 +489,37 @@ func TestRedactHeaders(t *testing.T) {
 		t.Error("redactHeaders changed its argument")
 	}
 }
+
+func TestLogging_largeBodiesCut(t *testing.T) {
+	t.Parallel()
+	large := `{"blob":"` + strings.Repeat("<", 100_000) + `"}`
+	srv := newScriptedServer(t, ok(large))
+	var output bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &output)
+	if _, _, err := newClient(t, fastConfig(srv.URL)).ReplaceDocument(ctx, tenantDoc, []byte(large)); err != nil {
+		t.Fatalf("ReplaceDocument: %v", err)
+	}
+	for _, line := range strings.Split(output.String(), "\n") {
+		// Terraform parses provider log lines of up to 64 KiB; longer ones would reach a
+		// DEBUG log unfiltered.
+		if len(line) > 60_000 {
+			t.Errorf("a log line is %d bytes long: %.200s", len(line), line)
+		}
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := 0
+	for _, e := range entries {
+		if e["@message"] == "Crescendo API request body" || e["@message"] == "Crescendo API response body" {
+			bodies++
+			if e["body_truncated"] != true || e["body_bytes"] != float64(len(large)) || !strings.HasSuffix(e["body"].(string), "…") {
+				t.Errorf("a large body was logged as %.300v; want it cut, with its size", e)
+			}
+		}
+	}
+	if bodies != 2 {
+		t.Errorf("%d body entries; want the request's and the response's", bodies)
+	}
+}
