@@ -4,19 +4,17 @@
 package client
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/net/http/httpproxy"
 	"golang.org/x/time/rate"
 )
 
@@ -32,6 +30,11 @@ const (
 	// size limit for documents; 64 MiB is far above any realistic provisioning document
 	// and keeps a broken or hostile server from exhausting the provider's memory.
 	MaxResponseBytes = 64 << 20
+
+	// maxErrorBodyBytes caps how much of an error response (status 400 or above) is
+	// read: only its JSON message or an excerpt is used, so a gateway's large error
+	// page is cut rather than rejected.
+	maxErrorBodyBytes = 1 << 20
 
 	// maxIdleConnsPerHost is sized above Terraform's default -parallelism of 10, so that
 	// parallel requests reuse keep-alive connections instead of opening new ones.
@@ -50,25 +53,37 @@ type Config struct {
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 
-	// RequestTimeout bounds one attempt of one request, including reading the body.
+	// RequestTimeout bounds one attempt of one request, from sending it to reading the
+	// whole response. Waiting for the rate limit and between attempts is not included.
 	RequestTimeout time.Duration
 
 	// RateLimit is the maximum number of requests per second across every caller of this
-	// Client; 0 means no limit.
+	// Client, retries included; 0 means no limit.
 	RateLimit float64
 
 	// CACertificatePEM adds certificates to the system pool for verifying the server.
 	CACertificatePEM   string
 	InsecureSkipVerify bool
+
+	// MaxResponseBytes overrides the response size limit; 0 means MaxResponseBytes.
+	MaxResponseBytes int64
 }
 
-// Client sends requests to the API. It is safe for concurrent use; parallel requests
-// share one pool of keep-alive connections.
+// Client sends requests to the API. It is safe for concurrent use: requests run in
+// parallel, share one pool of keep-alive connections and, when a rate limit is set,
+// one limiter. No lock is held while a request runs.
 type Client struct {
 	baseURL   string
 	apiKey    string
 	userAgent string
-	http      *retryablehttp.Client
+	http      *http.Client
+	limiter   *rate.Limiter
+
+	maxRetries       int
+	retryWaitMin     time.Duration
+	retryWaitMax     time.Duration
+	requestTimeout   time.Duration
+	maxResponseBytes int64
 }
 
 // ParseBaseURL validates a base URL and returns it without a trailing slash. Plain http
@@ -88,11 +103,11 @@ func ParseBaseURL(raw string) (string, error) {
 	if u.User != nil {
 		return "", fmt.Errorf("base URL %q must not contain user information; set the API key with api_key or CRESCENDO_API_KEY instead", redactUserInfo(u))
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return "", fmt.Errorf("base URL %q must not have a query or fragment", raw)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return "", fmt.Errorf("base URL %q uses plain http to a host that is not a loopback address, which would send the API key in clear text; use https://%s%s", raw, u.Host, u.Path)
+		return "", fmt.Errorf("base URL %q uses plain http to a host that is not a loopback address, which would send the API key across the network in clear text; use https://%s%s (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])", raw, u.Host, u.EscapedPath())
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
@@ -123,6 +138,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries is %d; it must be 0 or more", cfg.MaxRetries)
 	}
+	if cfg.RateLimit < 0 {
+		return nil, fmt.Errorf("rate limit is %g; it must be 0 (no limit) or more", cfg.RateLimit)
+	}
 	if cfg.RetryWaitMin <= 0 {
 		cfg.RetryWaitMin = DefaultRetryWaitMin
 	}
@@ -135,43 +153,50 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = MaxResponseBytes
+	}
 
 	transport, err := newTransport(cfg)
 	if err != nil {
 		return nil, err
 	}
 
-	retrying := &retryablehttp.Client{
-		HTTPClient: &http.Client{
-			Transport:     transport,
-			Timeout:       cfg.RequestTimeout,
-			CheckRedirect: checkRedirect,
-		},
-		// Logger is nil because loggingTransport logs every attempt through tflog with
-		// the caller's context, which the library's logger interface cannot carry.
-		Logger:       nil,
-		RetryMax:     cfg.MaxRetries,
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: passLastResponse,
+	var limiter *rate.Limiter
+	if cfg.RateLimit > 0 {
+		// A burst of one second's worth lets a small apply start at once while a large
+		// one settles at the configured rate.
+		limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), max(1, int(cfg.RateLimit)))
 	}
 
 	return &Client{
 		baseURL:   baseURL,
 		apiKey:    cfg.APIKey,
 		userAgent: cfg.UserAgent,
-		http:      retrying,
+		http: &http.Client{
+			Transport:     &loggingTransport{next: transport},
+			CheckRedirect: checkRedirect,
+			// No Timeout: each attempt gets its own context deadline (see attempt), so
+			// that waiting for the rate limit never counts against request_timeout.
+		},
+		limiter:          limiter,
+		maxRetries:       cfg.MaxRetries,
+		retryWaitMin:     cfg.RetryWaitMin,
+		retryWaitMax:     cfg.RetryWaitMax,
+		requestTimeout:   cfg.RequestTimeout,
+		maxResponseBytes: cfg.MaxResponseBytes,
 	}, nil
 }
 
-// newTransport clones http.DefaultTransport, so proxy settings from HTTPS_PROXY and
-// NO_PROXY apply and the process-wide transport is never changed.
-func newTransport(cfg Config) (http.RoundTripper, error) {
+// newTransport clones http.DefaultTransport, so the process-wide transport is never
+// changed, and sizes its keep-alive pool for parallel requests. The proxy comes from
+// HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case forms) as they are when the
+// client is created; like net/http, requests to loopback hosts never use a proxy.
+func newTransport(cfg Config) (*http.Transport, error) {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	base.MaxIdleConns = maxIdleConnsPerHost
+	base.Proxy = proxyFromEnvironment()
 
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.CACertificatePEM != "" {
@@ -188,97 +213,34 @@ func newTransport(cfg Config) (http.RoundTripper, error) {
 	// self-signed certificates.
 	tlsConfig.InsecureSkipVerify = cfg.InsecureSkipVerify //nolint:gosec
 	base.TLSClientConfig = tlsConfig
-
-	var limiter *rate.Limiter
-	if cfg.RateLimit > 0 {
-		burst := max(1, int(cfg.RateLimit))
-		limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), burst)
-	}
-	return &loggingTransport{next: base, limiter: limiter}, nil
+	return base, nil
 }
 
-// checkRedirect follows at most maxRedirects redirects and drops the Authorization
-// header whenever a redirect leaves the original scheme and host, so the key is never
-// sent to a server other than the configured one.
+// proxyFromEnvironment is http.ProxyFromEnvironment, except that it reads the
+// environment now rather than once per process, so each configured provider (and each
+// test) sees the variables in force when it was configured.
+func proxyFromEnvironment() func(*http.Request) (*url.URL, error) {
+	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
+	return func(req *http.Request) (*url.URL, error) {
+		return proxyFor(req.URL)
+	}
+}
+
+// checkRedirect follows at most maxRedirects redirects. It drops the Authorization
+// header whenever a redirect leaves the original scheme, host or port, so the key is
+// never sent to a server other than the configured one, and it refuses to follow a
+// redirect from https to http.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		return &permanentError{fmt.Errorf("stopped after %d redirects", maxRedirects)}
+	}
+	previous := via[len(via)-1].URL
+	if previous.Scheme == "https" && req.URL.Scheme != "https" {
+		return &permanentError{fmt.Errorf("refusing to follow a redirect from https to %s://%s, which would send the request unencrypted", req.URL.Scheme, req.URL.Host)}
 	}
 	first := via[0].URL
 	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
 		req.Header.Del("Authorization")
 	}
 	return nil
-}
-
-// checkRetry retries connection failures and the statuses that mean "try again later":
-// 429, 502, 503 and 504. POST is safe to retry because it replaces the whole document.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	if err != nil {
-		var permanent *permanentError
-		if errors.As(err, &permanent) {
-			return false, err
-		}
-		// Certificate, redirect and scheme errors do not go away on their own.
-		var certErr *tls.CertificateVerificationError
-		var unknownAuthority x509.UnknownAuthorityError
-		var hostnameErr x509.HostnameError
-		if errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr) {
-			return false, err
-		}
-		if strings.Contains(err.Error(), "stopped after") {
-			return false, err
-		}
-		return true, nil
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true, nil
-	}
-	return false, nil
-}
-
-// backoff waits exponentially longer after each attempt, with jitter so that parallel
-// requests do not retry in lockstep. A Retry-After header on a 429 or 503 takes
-// precedence, in seconds or as an HTTP date, but never beyond the maximum wait.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.Header.Get("Retry-After") != "" {
-		wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
-		return min(wait, maxWait)
-	}
-	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
-	return wait/2 + jitter(wait/2)
-}
-
-// passLastResponse returns the last response when retries run out, so the caller can
-// report its status and the API's message instead of a generic "giving up" error.
-func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return nil, err
-	}
-	return resp, nil
-}
-
-// permanentError marks a failure that retrying cannot fix, such as an oversized body.
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
-// readBody reads at most MaxResponseBytes of body.
-func readBody(body io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(body, MaxResponseBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the response body failed: %w", err)
-	}
-	if len(data) > MaxResponseBytes {
-		return nil, &permanentError{fmt.Errorf("the response body is larger than the limit of %d MiB", MaxResponseBytes>>20)}
-	}
-	return data, nil
 }

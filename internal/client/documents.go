@@ -3,13 +3,9 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
-
-	"github.com/hashicorp/go-retryablehttp"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // GetDocument returns the stored document at p, with the server's updated and updatedBy
@@ -55,72 +51,4 @@ func (c *Client) ListCollection(ctx context.Context, tenantID, collection string
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].ID < entries[j].ID })
 	return entries, nil
-}
-
-// do sends one request, with retries, and returns the status and body of a response
-// whose status is one of expected. Any other status becomes an *APIError; a request
-// without a usable response becomes a *RequestError.
-func (c *Client) do(ctx context.Context, method, path string, body []byte, expected ...int) (int, []byte, error) {
-	ctx = tflog.MaskLogStrings(ctx, c.apiKey)
-	ctx, state := withRequestState(ctx)
-
-	var reqBody any
-	if body != nil {
-		reqBody = body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.baseURL+path, reqBody)
-	if err != nil {
-		return 0, nil, &RequestError{Method: method, Path: path, Err: err}
-	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-		if tflog.IsTrace(ctx) {
-			tflog.Trace(ctx, "Crescendo API request body", map[string]any{"http_method": method, "http_path": path, "body": string(body)})
-		}
-	}
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-
-	// Reading the body inside the retry loop means a response cut short is retried like
-	// a dropped connection.
-	var respBody []byte
-	req.SetResponseHandler(func(resp *http.Response) error {
-		defer resp.Body.Close()
-		data, err := readBody(resp.Body)
-		if err != nil {
-			return err
-		}
-		respBody = data
-		return nil
-	})
-
-	resp, err := c.http.Do(req)
-	attempts := int(state.attempts.Load())
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w: %w", ctxErr, err)
-		}
-		return 0, nil, &RequestError{Method: method, Path: path, Attempts: attempts, Err: err}
-	}
-	if respBody == nil {
-		// Retries ran out on a retryable status; the handler did not run for it.
-		defer resp.Body.Close()
-		respBody, err = readBody(resp.Body)
-		if err != nil {
-			return 0, nil, &RequestError{Method: method, Path: path, Attempts: attempts, Err: err}
-		}
-	}
-	if tflog.IsTrace(ctx) {
-		tflog.Trace(ctx, "Crescendo API response body", map[string]any{"http_method": method, "http_path": path, "http_status": resp.StatusCode, "body": string(respBody)})
-	}
-
-	for _, status := range expected {
-		if resp.StatusCode == status {
-			return resp.StatusCode, respBody, nil
-		}
-	}
-	return resp.StatusCode, nil, newAPIError(method, path, resp.StatusCode, respBody, attempts)
 }

@@ -75,10 +75,12 @@ func CollectionURLPath(tenantID, collection string) string {
 const tenantsPath = "/api/v1/provisioning/tenants/"
 
 // ValidateSegment checks one path segment. The value is escaped when the request is
-// built, so the rules only reject what no escaping can make safe or meaningful: an empty
-// value, a "/" (which the API cannot tell from a separator in an ID), the relative names
-// "." and "..", control characters, invalid UTF-8 and values over MaxSegmentBytes.
-// The error names the attribute and the value.
+// built (URLPath), so spaces, "%", "?", "#", "\\" and any other Unicode text reach the
+// server as exactly one segment. The rules only reject what no escaping can make safe or
+// meaningful: an empty value, a "/" (which the API cannot tell from a separator in an
+// ID), the relative names "." and "..", control characters, invisible formatting
+// characters and line separators (which make an ID look like another), invalid UTF-8
+// and values over MaxSegmentBytes. The error names the attribute and the value.
 func ValidateSegment(attribute, value string) error {
 	switch {
 	case value == "":
@@ -93,8 +95,11 @@ func ValidateSegment(attribute, value string) error {
 		return fmt.Errorf("%s %q contains \"/\", which the API treats as a path separator; remove it", attribute, value)
 	}
 	for _, r := range value {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r):
 			return fmt.Errorf("%s %q contains the control character %U; remove it", attribute, value, r)
+		case unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
+			return fmt.Errorf("%s %q contains the invisible character %U, which makes the value look like another; remove it", attribute, value, r)
 		}
 	}
 	return nil
@@ -112,6 +117,12 @@ func ParseID(id string) (DocumentPath, error) {
 		p = DocumentPath{TenantID: parts[0]}
 	case 3:
 		p = DocumentPath{TenantID: parts[0], Collection: parts[1], DocumentID: parts[2]}
+		// Each part of the long form is required, so name the empty one.
+		for i, name := range []string{"tenant_id", "collection", "document_id"} {
+			if err := ValidateSegment(name, parts[i]); err != nil {
+				return DocumentPath{}, fmt.Errorf("invalid ID %q: %w; expected %s", id, err, IDFormats)
+			}
+		}
 	default:
 		return DocumentPath{}, fmt.Errorf("invalid ID %q: it has %d parts separated by \"/\"; expected %s", id, len(parts), IDFormats)
 	}

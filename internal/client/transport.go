@@ -4,66 +4,81 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
-	"sync/atomic"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/time/rate"
 )
 
-// requestState follows one logical request across its attempts.
-type requestState struct {
-	attempts atomic.Int32
+// redacted replaces secrets in logs and errors.
+const redacted = "[REDACTED]"
+
+// sensitiveHeaders are never logged with their values.
+var sensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
+
+type attemptKey struct{}
+
+// withAttempt records the attempt number of a request in its context, for the log.
+func withAttempt(ctx context.Context, attempt int) context.Context {
+	return context.WithValue(ctx, attemptKey{}, attempt)
 }
 
-type requestStateKey struct{}
-
-func withRequestState(ctx context.Context) (context.Context, *requestState) {
-	state := &requestState{}
-	return context.WithValue(ctx, requestStateKey{}, state), state
+func attemptFrom(ctx context.Context) int {
+	n, _ := ctx.Value(attemptKey{}).(int)
+	return n
 }
 
-// loggingTransport applies the client-side rate limit and logs each attempt at DEBUG:
-// method, path, attempt, status and duration. It never logs headers, so the
-// Authorization header cannot reach the log.
+// loggingTransport logs, at TRACE, the headers of every request and response it
+// carries, redirects included, with the Authorization header and other credentials
+// redacted. The caller's context also masks the key itself (tflog.MaskLogStrings), so
+// the key cannot reach the log even if a server echoes it.
 type loggingTransport struct {
-	next    http.RoundTripper
-	limiter *rate.Limiter
+	next http.RoundTripper
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if t.limiter != nil {
-		if err := t.limiter.Wait(ctx); err != nil {
-			return nil, err
+	if !tflog.IsTrace(ctx) {
+		return t.next.RoundTrip(req)
+	}
+	tflog.Trace(ctx, "Crescendo API request headers", map[string]any{
+		"http_method":  req.Method,
+		"http_path":    req.URL.EscapedPath(),
+		"http_host":    req.URL.Host,
+		"attempt":      attemptFrom(ctx),
+		"http_headers": redactHeaders(req.Header),
+	})
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		tflog.Trace(ctx, "Crescendo API response headers", map[string]any{
+			"http_method":  req.Method,
+			"http_path":    req.URL.EscapedPath(),
+			"http_status":  resp.StatusCode,
+			"attempt":      attemptFrom(ctx),
+			"http_headers": redactHeaders(resp.Header),
+		})
+	}
+	return resp, err
+}
+
+// redactHeaders returns the headers as one "Name: value" string per line, sorted, with
+// the values of sensitive headers replaced. The scheme of an Authorization header is
+// kept ("Bearer [REDACTED]"), which helps debugging and reveals nothing.
+func redactHeaders(h http.Header) string {
+	clean := h.Clone()
+	for _, name := range sensitiveHeaders {
+		values := clean.Values(name)
+		for i, v := range values {
+			if scheme, _, found := strings.Cut(v, " "); found && (name == "Authorization" || name == "Proxy-Authorization") {
+				values[i] = scheme + " " + redacted
+			} else {
+				values[i] = redacted
+			}
 		}
 	}
-
-	attempt := int32(1)
-	if state, ok := ctx.Value(requestStateKey{}).(*requestState); ok {
-		attempt = state.attempts.Add(1)
-	}
-
-	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	if !tflog.IsDebug(ctx) {
-		return resp, err
-	}
-
-	fields := map[string]any{
-		"http_method": req.Method,
-		"http_path":   req.URL.EscapedPath(),
-		"attempt":     attempt,
-		"duration_ms": time.Since(start).Milliseconds(),
-	}
-	if err != nil {
-		fields["error"] = err.Error()
-		tflog.Debug(ctx, "Crescendo API request failed", fields)
-		return resp, err
-	}
-	fields["http_status"] = resp.StatusCode
-	tflog.Debug(ctx, "Crescendo API request", fields)
-	return resp, err
+	var b strings.Builder
+	_ = clean.WriteSubset(&b, nil)
+	return strings.TrimRight(strings.ReplaceAll(b.String(), "\r\n", "\n"), "\n")
 }
 
 // jitter returns a random duration in [0, d].

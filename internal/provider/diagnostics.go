@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"sort"
 	"time"
@@ -53,7 +52,8 @@ var (
 )
 
 // addRequestError turns an error from the client into a diagnostic that says what
-// failed, why, and what to change. operationTimeout is the limit of the whole
+// failed, why, and what to change: it names the operation, the document and, for a
+// timeout, the setting that bounds it. operationTimeout is the limit of the whole
 // operation, requestTimeout that of one attempt.
 func addRequestError(ctx context.Context, diags *diag.Diagnostics, op operation, p client.DocumentPath, err error, operationTimeout, requestTimeout time.Duration) {
 	addRequestErrorFor(ctx, diags, op, describePath(p), p, err, operationTimeout, requestTimeout)
@@ -69,27 +69,42 @@ func addRequestErrorFor(ctx context.Context, diags *diag.Diagnostics, op operati
 
 	var apiErr *client.APIError
 	var reqErr *client.RequestError
+	var attemptTimeout *client.AttemptTimeoutError
 	switch {
 	case errors.As(err, &apiErr):
 		diags.AddError(summary, what+"\n\n"+explainAPIError(apiErr, p, op.readOnly))
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
 		hint := fmt.Sprintf("Raise the limit in the %s's timeouts block", op.subjectName())
 		if op.timeoutKey != "" {
-			hint = fmt.Sprintf("Raise timeouts.%s on the %s", op.timeoutKey, op.subjectName())
+			hint = fmt.Sprintf("Raise timeouts.%s on the %s (the default is %s)", op.timeoutKey, op.subjectName(), defaultOperationTimeout)
 		}
 		diags.AddError(fmt.Sprintf("Timed Out Trying to %s %s", op.title, op.objectName()),
-			fmt.Sprintf("%s The operation did not finish within %s. %s, or check that the API at base_url is reachable.\n\n%s", what, operationTimeout, hint, err))
+			fmt.Sprintf("%s The operation did not finish within its timeout of %s%s. %s, or check that the API at base_url is reachable.\n\n%s", what, operationTimeout, attemptsSuffix(err), hint, err))
 	case errors.Is(err, context.Canceled):
 		diags.AddError(fmt.Sprintf("%s of %s Cancelled", op.title, op.objectName()),
 			fmt.Sprintf("%s The operation was cancelled, for example by an interrupt, before the API answered. The next plan shows whether the document needs another apply.\n\n%s", what, err))
-	case isTimeout(err):
+	case errors.As(err, &attemptTimeout):
 		diags.AddError(fmt.Sprintf("Timed Out Trying to %s %s", op.title, op.objectName()),
-			fmt.Sprintf("%s The API did not answer within the provider's request_timeout of %s. Raise request_timeout (or %s), or check that the API at base_url is reachable.\n\n%s", what, requestTimeout, envRequestTimeout, err))
+			fmt.Sprintf("%s The API did not answer within the provider's request_timeout of %s%s. Raise request_timeout (or %s) on the provider, or check that the API at base_url is reachable and healthy.\n\n%s", what, requestTimeout, attemptsSuffix(err), envRequestTimeout, err))
 	case errors.As(err, &reqErr):
-		diags.AddError(summary, fmt.Sprintf("%s The request got no usable response. Check base_url and the network; the provider retries connection errors max_retries times.\n\n%s", what, err))
+		retries := "Retries are off (max_retries = 0)."
+		if reqErr.Attempts > 1 {
+			retries = fmt.Sprintf("The provider tried %d times; max_retries and retry_wait_max on the provider control how often and how long it retries.", reqErr.Attempts)
+		}
+		diags.AddError(summary, fmt.Sprintf("%s The request got no usable response. Check base_url, the network and any proxy (HTTPS_PROXY, NO_PROXY). %s\n\n%s", what, retries, err))
 	default:
 		diags.AddError(summary, fmt.Sprintf("%s\n\n%s", what, err))
 	}
+}
+
+// attemptsSuffix says how many attempts a failed request made and how long they took
+// together, when it made more than one.
+func attemptsSuffix(err error) string {
+	var reqErr *client.RequestError
+	if errors.As(err, &reqErr) && reqErr.Attempts > 1 {
+		return fmt.Sprintf(" on any of %d attempts, %s in total", reqErr.Attempts, reqErr.Elapsed.Round(100*time.Millisecond))
+	}
+	return ""
 }
 
 // explainAPIError says what an API error status means for the user. readOnly limits
@@ -112,16 +127,20 @@ func explainAPIError(e *client.APIError, p client.DocumentPath, readOnly bool) s
 		return fmt.Sprintf("The API key has no access to tenant %q or lacks the scope for this request. A key belongs to one tenant: check tenant_id, and that the key has %s.\n\n%s", p.TenantID, scope, e)
 	case http.StatusBadRequest:
 		return fmt.Sprintf("The API rejected the request as invalid. Check body against what the API accepts for this document.\n\n%s", e)
+	case http.StatusRequestEntityTooLarge:
+		return fmt.Sprintf("The API rejected body as too large. Make the document smaller, or split it into several documents.\n\n%s", e)
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return fmt.Sprintf("The API stayed unavailable through every retry. Try again later, or raise max_retries or retry_wait_max on the provider.\n\n%s", e)
+		advice := "The API stayed unavailable through every retry. Try again later, or raise max_retries or retry_wait_max on the provider."
+		if e.Attempts <= 1 {
+			advice = "The API was unavailable and retries are off (max_retries = 0). Try again later, or set max_retries on the provider."
+		}
+		if e.StatusCode == http.StatusTooManyRequests {
+			advice += " HTTP 429 means the API is limiting the request rate: set rate_limit on the provider (requests per second) to stay under its limit, or run Terraform with a lower -parallelism."
+		}
+		return advice + "\n\n" + e.Error()
 	default:
 		return e.Error()
 	}
-}
-
-func isTimeout(err error) bool {
-	var netErr net.Error
-	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // isKnown reports whether a value is neither null nor unknown.

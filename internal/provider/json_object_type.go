@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
@@ -65,6 +66,25 @@ type JSONObject struct {
 // NewJSONObject returns a known JSONObject holding text, which must be a JSON object.
 func NewJSONObject(text string) JSONObject {
 	return JSONObject{StringValue: basetypes.NewStringValue(text)}
+}
+
+// maxSummaryBytes bounds the text of a JSONObject that String returns.
+const maxSummaryBytes = 256
+
+// String returns a summary for logs: the text itself when short, otherwise its start
+// and its size. The framework logs values with String at TRACE, and Terraform shows a
+// provider log line longer than 64 KiB unfiltered at DEBUG, so a whole large document
+// would otherwise reach a DEBUG log.
+func (v JSONObject) String() string {
+	text := v.ValueString()
+	if v.IsNull() || v.IsUnknown() || len(text) <= maxSummaryBytes {
+		return v.StringValue.String()
+	}
+	end := maxSummaryBytes
+	for end > 0 && !utf8.RuneStart(text[end]) {
+		end--
+	}
+	return fmt.Sprintf("%q… (%d bytes)", text[:end], len(text))
 }
 
 func (v JSONObject) Type(context.Context) attr.Type {

@@ -76,11 +76,14 @@ func (p *crescendoProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	tflog.Debug(ctx, "Configured Crescendo API client", map[string]any{
-		"base_url":        settings.BaseURL,
-		"tenant_id":       settings.TenantID,
-		"max_retries":     settings.MaxRetries,
-		"request_timeout": settings.RequestTimeout.String(),
-		"rate_limit":      settings.RateLimit,
+		"base_url":             settings.BaseURL,
+		"tenant_id":            settings.TenantID,
+		"max_retries":          settings.MaxRetries,
+		"retry_wait_max":       settings.RetryWaitMax.String(),
+		"request_timeout":      settings.RequestTimeout.String(),
+		"rate_limit":           settings.RateLimit,
+		"custom_ca":            settings.CACertificatePEM != "",
+		"insecure_skip_verify": settings.InsecureSkipVerify,
 	})
 
 	data := &providerData{client: apiClient, tenantID: settings.TenantID, requestTimeout: settings.RequestTimeout}

@@ -19,7 +19,7 @@ func pathSegment() validator.String {
 type pathSegmentValidator struct{}
 
 func (v pathSegmentValidator) Description(context.Context) string {
-	return "must be non-empty, at most 512 bytes, and contain no \"/\" or control characters, and must not be \".\" or \"..\""
+	return "must be non-empty, at most 512 bytes of UTF-8, and contain no \"/\", control characters or invisible formatting characters, and must not be \".\" or \"..\""
 }
 
 func (v pathSegmentValidator) MarkdownDescription(ctx context.Context) string {
