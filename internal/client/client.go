@@ -169,23 +169,24 @@ func New(cfg Config) (*Client, error) {
 		limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), max(1, int(cfg.RateLimit)))
 	}
 
-	return &Client{
-		baseURL:   baseURL,
-		apiKey:    cfg.APIKey,
-		userAgent: cfg.UserAgent,
-		http: &http.Client{
-			Transport:     &loggingTransport{next: transport},
-			CheckRedirect: checkRedirect,
-			// No Timeout: each attempt gets its own context deadline (see attempt), so
-			// that waiting for the rate limit never counts against request_timeout.
-		},
+	c := &Client{
+		baseURL:          baseURL,
+		apiKey:           cfg.APIKey,
+		userAgent:        cfg.UserAgent,
 		limiter:          limiter,
 		maxRetries:       cfg.MaxRetries,
 		retryWaitMin:     cfg.RetryWaitMin,
 		retryWaitMax:     cfg.RetryWaitMax,
 		requestTimeout:   cfg.RequestTimeout,
 		maxResponseBytes: cfg.MaxResponseBytes,
-	}, nil
+	}
+	c.http = &http.Client{
+		Transport:     &attemptTransport{client: c, next: &loggingTransport{next: transport}},
+		CheckRedirect: checkRedirect,
+		// No Timeout: attemptTransport gives each attempt its own deadline, so that
+		// waiting for the rate limit never counts against request_timeout.
+	}
+	return c, nil
 }
 
 // newTransport clones http.DefaultTransport, so the process-wide transport is never

@@ -48,7 +48,7 @@ func newClient(t *testing.T, cfg Config) *Client {
 // test is wrong (for example a proxy setting that is ignored).
 func guardLoopback(t *testing.T, c *Client) {
 	t.Helper()
-	transport := c.http.Transport.(*loggingTransport).next.(*http.Transport)
+	transport := baseTransport(c)
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, _, err := net.SplitHostPort(addr)
@@ -185,4 +185,9 @@ func mockTruncate(times int) mockapi.Fault {
 
 func mockStatus(code, times int) mockapi.Fault {
 	return mockapi.Fault{Status: code, Times: times}
+}
+
+// baseTransport returns the *http.Transport at the bottom of the client's transports.
+func baseTransport(c *Client) *http.Transport {
+	return c.http.Transport.(*attemptTransport).next.(*loggingTransport).next.(*http.Transport)
 }

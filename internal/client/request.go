@@ -10,10 +10,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -35,105 +37,66 @@ type attemptResult struct {
 	err    error
 }
 
+// requestState follows one request across its attempts. go-retryablehttp runs the
+// attempts of a request one after another, so the fields need no lock.
+type requestState struct {
+	attempts   int
+	timeouts   int
+	lastStatus int
+	lastErr    error
+
+	// Why the last attempt is retried and how long the wait before the next one is,
+	// for the log line of the next attempt. waiting is true during that wait.
+	retryReason string
+	retryWait   time.Duration
+	retryAfter  bool
+	waiting     bool
+}
+
+type requestStateKey struct{}
+
+func requestStateFrom(ctx context.Context) *requestState {
+	state, _ := ctx.Value(requestStateKey{}).(*requestState)
+	return state
+}
+
+// attemptFrom returns the number of the attempt under way, for the log.
+func attemptFrom(ctx context.Context) int {
+	if state := requestStateFrom(ctx); state != nil {
+		return state.attempts
+	}
+	return 0
+}
+
 // do sends one request, retrying as needed, and returns the status and body of a
 // response whose status is one of expected. Any other status becomes an *APIError; a
 // request without a usable response becomes a *RequestError. Both say how many
 // attempts were made.
 //
-// Connection errors, cut-short responses and the statuses 429, 502, 503 and 504 are
-// retried up to maxRetries times, with exponential backoff and jitter, or after the
-// server's Retry-After, capped at retryWaitMax. Other statuses are never retried. Every
-// attempt waits for the rate limit first and then has requestTimeout to complete. The
-// context bounds everything: cancelling it stops a request, a rate-limit wait or a wait
-// between attempts at once.
+// go-retryablehttp runs the attempts. Connection errors, cut-short responses and the
+// statuses 429, 502, 503 and 504 are retried up to maxRetries times, with exponential
+// backoff and jitter, or after the server's Retry-After, capped at retryWaitMax. Other
+// statuses are never retried. Every attempt waits for the rate limit first and then
+// has requestTimeout to complete (see attemptTransport). The context bounds
+// everything: cancelling it stops a request, a rate-limit wait or a wait between
+// attempts at once.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, expected ...int) (int, []byte, error) {
 	ctx = tflog.MaskLogStrings(ctx, c.apiKey)
 	start := time.Now()
+	state := &requestState{}
+	ctx = context.WithValue(ctx, requestStateKey{}, state)
 
 	if body != nil && tflog.IsTrace(ctx) {
 		tflog.Trace(ctx, "Crescendo API request body", bodyFields(method, path, 0, body))
 	}
 
-	var (
-		res        attemptResult
-		attempts   int
-		timeouts   int
-		lastStatus int
-	)
-	for {
-		if err := c.waitForRateLimit(ctx); err != nil {
-			return 0, nil, c.requestError(method, path, attempts, lastStatus, start, err)
-		}
-		attempts++
-		res = c.attempt(ctx, method, path, body, attempts)
-		if res.status != 0 {
-			lastStatus = res.status
-		}
-		if err := ctx.Err(); err != nil && res.err != nil {
-			// Cancelled (an interrupt) or out of the operation's time: say so first, and
-			// keep what the attempt saw. A response that arrived in full still counts.
-			if !errors.Is(res.err, err) {
-				err = fmt.Errorf("%w (%w)", err, res.err)
-			}
-			return 0, nil, c.requestError(method, path, attempts, lastStatus, start, err)
-		}
-
-		reason := retryReason(res)
-		if reason == "" {
-			break
-		}
-		if isAttemptTimeout(res.err) {
-			timeouts++
-		}
-		if attempts > c.maxRetries || timeouts >= maxTimedOutAttempts {
-			break
-		}
-
-		wait, fromHeader := c.backoff(attempts, res)
-		tflog.Debug(ctx, "Retrying Crescendo API request", map[string]any{
-			"http_method":  method,
-			"http_path":    path,
-			"attempt":      attempts,
-			"reason":       reason,
-			"wait_ms":      wait.Milliseconds(),
-			"retry_after":  fromHeader,
-			"next_attempt": attempts + 1,
-			"max_attempts": c.maxRetries + 1,
-		})
-		if err := sleep(ctx, wait); err != nil {
-			return 0, nil, c.requestError(method, path, attempts, lastStatus, start, fmt.Errorf("%w while waiting %s to retry after %s", err, wait.Round(time.Millisecond), reason))
-		}
-	}
-
-	if res.err != nil {
-		return 0, nil, c.requestError(method, path, attempts, lastStatus, start, res.err)
-	}
-	if tflog.IsTrace(ctx) {
-		tflog.Trace(ctx, "Crescendo API response body", bodyFields(method, path, res.status, res.body))
-	}
-	for _, status := range expected {
-		if res.status == status {
-			return res.status, res.body, nil
-		}
-	}
-	apiErr := newAPIError(method, path, res.status, c.redact(res.body), attempts)
-	apiErr.Elapsed = time.Since(start)
-	return res.status, nil, apiErr
-}
-
-// attempt sends the request once and reads the whole response, within requestTimeout.
-func (c *Client) attempt(ctx context.Context, method, path string, body []byte, attempt int) attemptResult {
-	attemptCtx, cancel := context.WithTimeoutCause(ctx, c.requestTimeout, errAttemptTimeout)
-	defer cancel()
-	attemptCtx = withAttempt(attemptCtx, attempt)
-
-	var reqBody io.Reader
+	var reqBody any
 	if body != nil {
-		reqBody = bytes.NewReader(body)
+		reqBody = body
 	}
-	req, err := http.NewRequestWithContext(attemptCtx, method, c.baseURL+path, reqBody)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.baseURL+path, reqBody)
 	if err != nil {
-		return attemptResult{err: &permanentError{err}}
+		return 0, nil, c.requestError(method, path, 0, 0, start, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	req.Header.Set("Accept", "application/json")
@@ -144,42 +107,238 @@ func (c *Client) attempt(ctx context.Context, method, path string, body []byte, 
 		req.Header.Set("User-Agent", c.userAgent)
 	}
 
-	start := time.Now()
-	logFields := func() map[string]any {
-		return map[string]any{
-			"http_method": method,
-			"http_path":   path,
-			"attempt":     attempt,
-			"duration_ms": time.Since(start).Milliseconds(),
+	// The response handler runs for a response that is not retried for its status. It
+	// reads the body inside the attempt, so a body cut short is retried like a dropped
+	// connection.
+	var res attemptResult
+	req.SetResponseHandler(func(resp *http.Response) error {
+		data, err := c.readResponse(ctx, resp)
+		if err != nil {
+			return err
+		}
+		res = attemptResult{status: resp.StatusCode, header: resp.Header, body: data}
+		return nil
+	})
+
+	resp, err := c.retryingClient(state).Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			// Cancelled (an interrupt) or out of the operation's time: say so first, and
+			// keep what the last attempt saw.
+			// net/http's *url.Error only repeats the method and URL, which the
+			// RequestError states already.
+			var urlErr *url.Error
+			if errors.As(state.lastErr, &urlErr) {
+				state.lastErr = urlErr.Err
+			}
+			if state.waiting {
+				err = fmt.Errorf("%w while waiting %s to retry after %s", ctxErr, state.retryWait.Round(time.Millisecond), state.retryReason)
+			} else if state.lastErr != nil && errors.Is(state.lastErr, ctxErr) {
+				err = state.lastErr
+			} else if state.lastErr != nil {
+				err = fmt.Errorf("%w (%w)", ctxErr, state.lastErr)
+			} else {
+				err = ctxErr
+			}
+		} else if state.lastErr != nil {
+			err = state.lastErr
+		}
+		return 0, nil, c.requestError(method, path, state.attempts, state.lastStatus, start, err)
+	}
+	if res.header == nil {
+		// Retries ran out on a retryable status, whose response the handler did not see.
+		data, err := c.readResponse(ctx, resp)
+		if err != nil {
+			return 0, nil, c.requestError(method, path, state.attempts, state.lastStatus, start, err)
+		}
+		res = attemptResult{status: resp.StatusCode, header: resp.Header, body: data}
+	}
+
+	if tflog.IsTrace(ctx) {
+		tflog.Trace(ctx, "Crescendo API response body", bodyFields(method, path, res.status, res.body))
+	}
+	for _, status := range expected {
+		if res.status == status {
+			return res.status, res.body, nil
 		}
 	}
+	apiErr := newAPIError(method, path, res.status, c.redact(res.body), state.attempts)
+	apiErr.Elapsed = time.Since(start)
+	return res.status, nil, apiErr
+}
 
-	resp, err := c.http.Do(req)
-	if err != nil {
-		err = c.attemptError(ctx, attemptCtx, err)
-		fields := logFields()
-		fields["error"] = err.Error()
-		tflog.Debug(ctx, "Crescendo API request failed", fields)
-		return attemptResult{err: err}
+// retryingClient returns the go-retryablehttp client for one request. It is built per
+// request, on the shared http.Client, so that its policies can record what they
+// decide in state for the log and the final error.
+//
+// NOTE: go-retryablehttp v0.7.8 closes the shared pool's idle connections when a
+// request fails for good or is cancelled, so the next requests dial again. That costs
+// a connection setup per parallel request after a failure, not correctness.
+func (c *Client) retryingClient(state *requestState) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryMax:     c.maxRetries,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		// Logger is nil because attemptTransport and RequestLogHook log through tflog
+		// with the request's context, which the library's logger interface cannot carry.
+		Logger: nil,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, retry int) {
+			state.waiting = false
+			if retry == 0 {
+				return
+			}
+			tflog.Debug(req.Context(), "Retrying Crescendo API request", map[string]any{
+				"http_method":  req.Method,
+				"http_path":    req.URL.EscapedPath(),
+				"attempt":      retry,
+				"reason":       state.retryReason,
+				"wait_ms":      state.retryWait.Milliseconds(),
+				"retry_after":  state.retryAfter,
+				"next_attempt": retry + 1,
+				"max_attempts": c.maxRetries + 1,
+			})
+		},
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			result := attemptResult{err: err}
+			if err == nil {
+				result = attemptResult{status: resp.StatusCode, header: resp.Header}
+				state.lastStatus = resp.StatusCode
+			}
+			state.lastErr = err
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return false, ctxErr
+			}
+			reason := retryReason(result)
+			if reason == "" {
+				return false, err
+			}
+			if isAttemptTimeout(err) {
+				state.timeouts++
+				if state.timeouts >= maxTimedOutAttempts {
+					return false, err
+				}
+			}
+			state.retryReason = reason
+			return true, nil
+		},
+		Backoff: func(_, _ time.Duration, retry int, resp *http.Response) time.Duration {
+			result := attemptResult{err: state.lastErr}
+			if resp != nil {
+				result = attemptResult{status: resp.StatusCode, header: resp.Header}
+			}
+			state.retryWait, state.retryAfter = c.backoff(retry+1, result)
+			state.waiting = true
+			return state.retryWait
+		},
+		ErrorHandler: passLastResponse,
 	}
-	defer resp.Body.Close()
+}
 
+// passLastResponse returns the last response when retries run out on a retryable
+// status, so that the caller can report the status and the API's message.
+func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// readResponse reads and closes the body of resp, and logs the attempt's outcome.
+func (c *Client) readResponse(ctx context.Context, resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
 	limit := c.maxResponseBytes
 	if resp.StatusCode >= 400 {
 		limit = min(limit, maxErrorBodyBytes)
 	}
 	data, err := readBody(resp.Body, limit, resp.StatusCode < 400)
-	fields := logFields()
-	fields["http_status"] = resp.StatusCode
-	fields["response_bytes"] = len(data)
-	if err != nil {
-		err = c.attemptError(ctx, attemptCtx, err)
-		fields["error"] = err.Error()
-		tflog.Debug(ctx, "Crescendo API response unreadable", fields)
-		return attemptResult{status: resp.StatusCode, header: resp.Header, err: err}
+	if err != nil && tflog.IsDebug(ctx) {
+		tflog.Debug(ctx, "Crescendo API response unreadable", map[string]any{
+			"http_method": resp.Request.Method,
+			"http_path":   resp.Request.URL.EscapedPath(),
+			"http_status": resp.StatusCode,
+			"attempt":     attemptFrom(ctx),
+			"error":       err.Error(),
+		})
 	}
-	tflog.Debug(ctx, "Crescendo API request", fields)
-	return attemptResult{status: resp.StatusCode, header: resp.Header, body: data}
+	return data, err
+}
+
+// attemptTransport waits for the client-side rate limit, then gives the attempt
+// requestTimeout to complete, until its response body is closed. Waiting for the rate
+// limit is outside the timeout, so a long queue in a large apply does not fail
+// requests. It logs each attempt at DEBUG: method, path, attempt, status and duration.
+type attemptTransport struct {
+	client *Client
+	next   http.RoundTripper
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := t.client.waitForRateLimit(ctx); err != nil {
+		return nil, err
+	}
+
+	if state := requestStateFrom(ctx); state != nil && req.Response == nil {
+		// A request that follows a redirect carries that Response and is no new attempt.
+		state.attempts++
+	}
+
+	attemptCtx, cancel := context.WithTimeoutCause(ctx, t.client.requestTimeout, errAttemptTimeout)
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req.WithContext(attemptCtx))
+	if err != nil {
+		cancel()
+		err = t.client.attemptError(ctx, attemptCtx, err)
+		if tflog.IsDebug(ctx) {
+			tflog.Debug(ctx, "Crescendo API request failed", map[string]any{
+				"http_method": req.Method,
+				"http_path":   req.URL.EscapedPath(),
+				"attempt":     attemptFrom(ctx),
+				"duration_ms": time.Since(start).Milliseconds(),
+				"error":       err.Error(),
+			})
+		}
+		return nil, err
+	}
+	if tflog.IsDebug(ctx) {
+		tflog.Debug(ctx, "Crescendo API request", map[string]any{
+			"http_method": req.Method,
+			"http_path":   req.URL.EscapedPath(),
+			"attempt":     attemptFrom(ctx),
+			"http_status": resp.StatusCode,
+			"duration_ms": time.Since(start).Milliseconds(),
+		})
+	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, client: t.client, ctx: ctx, attemptCtx: attemptCtx, cancel: cancel}
+	return resp, nil
+}
+
+// attemptBody ends the attempt's timeout when the body is closed, and reports a read
+// that the timeout cut short as an *AttemptTimeoutError.
+type attemptBody struct {
+	io.ReadCloser
+	client     *Client
+	ctx        context.Context
+	attemptCtx context.Context
+	cancel     context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = b.client.attemptError(b.ctx, b.attemptCtx, err)
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // attemptError replaces the error of an attempt that request_timeout ended with an

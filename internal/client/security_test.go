@@ -115,7 +115,7 @@ func TestTLS_minimumVersionAndDefaultTransportUntouched(t *testing.T) {
 	_ = defaultTransport.Clone() // lets net/http finish its own lazy setup first
 	tlsBefore, idleBefore, proxyBefore := defaultTransport.TLSClientConfig, defaultTransport.MaxIdleConnsPerHost, defaultTransport.Proxy == nil
 	c := newClient(t, Config{BaseURL: "https://api.example.test", APIKey: testKey, CACertificatePEM: testCAPEM, InsecureSkipVerify: true})
-	transport := c.http.Transport.(*loggingTransport).next.(*http.Transport)
+	transport := baseTransport(c)
 	if transport == defaultTransport {
 		t.Fatal("the client uses http.DefaultTransport itself")
 	}
@@ -237,7 +237,7 @@ func TestProxy_noProxyAndLoopbackBypass(t *testing.T) {
 	proxyFor := func(rawURL string) string {
 		c := newClient(t, Config{BaseURL: rawURL, APIKey: testKey})
 		req, _ := http.NewRequest(http.MethodGet, rawURL+"/api/v1", nil)
-		proxy, err := c.http.Transport.(*loggingTransport).next.(*http.Transport).Proxy(req)
+		proxy, err := baseTransport(c).Proxy(req)
 		if err != nil {
 			t.Fatalf("Proxy(%s): %v", rawURL, err)
 		}

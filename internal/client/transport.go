@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -15,18 +14,6 @@ const redacted = "[REDACTED]"
 
 // sensitiveHeaders are never logged with their values.
 var sensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
-
-type attemptKey struct{}
-
-// withAttempt records the attempt number of a request in its context, for the log.
-func withAttempt(ctx context.Context, attempt int) context.Context {
-	return context.WithValue(ctx, attemptKey{}, attempt)
-}
-
-func attemptFrom(ctx context.Context) int {
-	n, _ := ctx.Value(attemptKey{}).(int)
-	return n
-}
 
 // loggingTransport logs, at TRACE, the headers of every request and response it
 // carries, redirects included, with the Authorization header and other credentials
