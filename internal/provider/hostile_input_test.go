@@ -232,7 +232,7 @@ func TestHostileInput_unusableWriteResponseWarns(t *testing.T) {
 		t.Fatalf("setting the plan: %v", diags)
 	}
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}}
-	r.Create(ctx, resource.CreateRequest{Plan: plan}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, &resp)
 	if resp.Diagnostics.HasError() || !hasWarning(resp.Diagnostics, "Unexpected Response from API") {
 		t.Fatalf("diagnostics %v; want only the warning about an unexpected response", resp.Diagnostics)
 	}
