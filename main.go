@@ -13,6 +13,10 @@ import (
 // version is set at build time with -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
+// stopProfiling writes the profiles that a build with the benchprofile tag records; in
+// other builds it does nothing.
+var stopProfiling = func() {}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider in debug mode, for debuggers such as delve")
@@ -23,6 +27,7 @@ func main() {
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stopProfiling()
 	if err != nil {
 		log.Fatal(err)
 	}
