@@ -21,8 +21,8 @@ import (
 const defaultOperationTimeout = 10 * time.Minute
 
 func (r *documentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan documentResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := documentModelFromValue(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -56,12 +56,13 @@ func (r *documentResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ID = types.StringValue(docPath.ID())
 	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, stored, &resp.Diagnostics)
 	tflog.Debug(ctx, "Created provisioning document", map[string]any{"created": created})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.State.Raw, diags = plan.toValue(ctx, resp.State.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *documentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state documentResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := documentModelFromValue(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -115,13 +116,15 @@ func (r *documentResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if state.OnDestroy.IsNull() {
 		state.OnDestroy = types.StringValue(onDestroyKeep)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.State.Raw, diags = state.toValue(ctx, resp.State.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *documentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state documentResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := documentModelFromValue(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := documentModelFromValue(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -132,7 +135,8 @@ func (r *documentResource) Update(ctx context.Context, req resource.UpdateReques
 	if !writesDocument(plan, state) {
 		// Only on_destroy or timeouts changed: nothing to send.
 		plan.Updated, plan.UpdatedBy = state.Updated, state.UpdatedBy
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.State.Raw, diags = plan.toValue(ctx, resp.State.Raw.Type())
+		resp.Diagnostics.Append(diags...)
 		return
 	}
 
@@ -154,12 +158,13 @@ func (r *documentResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, stored, &resp.Diagnostics)
 	tflog.Debug(ctx, "Replaced provisioning document")
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.State.Raw, diags = plan.toValue(ctx, resp.State.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *documentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state documentResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := documentModelFromValue(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

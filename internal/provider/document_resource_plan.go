@@ -21,9 +21,10 @@ func (r *documentResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan, config documentResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	plan, diags := documentModelFromValue(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	config, diags := documentModelFromValue(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -44,12 +45,13 @@ func (r *documentResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.State.Raw.IsNull() {
 		plan.Updated = types.Int64Unknown()
 		plan.UpdatedBy = types.StringUnknown()
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Plan.Raw, diags = plan.toValue(ctx, resp.Plan.Raw.Type())
+		resp.Diagnostics.Append(diags...)
 		return
 	}
 
-	var state documentResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := documentModelFromValue(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -64,7 +66,8 @@ func (r *documentResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.Updated = state.Updated
 		plan.UpdatedBy = state.UpdatedBy
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Plan.Raw, diags = plan.toValue(ctx, resp.Plan.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 }
 
 // writesDocument reports whether applying plan over state sends the document. The
