@@ -37,18 +37,18 @@ func main() {
 	}
 }
 
-// loggerLevelEnv lists the environment variables that set the levels of the loggers
-// in terraform-plugin-go v0.31 and terraform-plugin-framework v1.19: the SDK, its
-// protocol and framework subsystems, and the provider's own tflog logger, whose name
-// comes from the provider type in the registry address.
+// loggerLevelEnv lists the environment variables that set the logger levels in
+// terraform-plugin-go v0.31 and terraform-plugin-framework v1.19. They cover the SDK,
+// its protocol and framework subsystems, and the provider's own tflog logger, which is
+// named after the provider type in the registry address.
 var loggerLevelEnv = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_CRESCENDO"}
 
 // silenceDiscardedLogs turns the provider's loggers off when Terraform would discard
-// their output. Terraform reads a provider's log from its stderr and drops it unless
-// TF_LOG or TF_LOG_PROVIDER is set, but a logger without a level logs at TRACE, so
-// every request was encoded as JSON and parsed by Terraform for nothing: close to half
-// of the provider's CPU time in a refresh (see BENCHMARKS.md). A level set explicitly
-// in the environment is kept.
+// their output. Terraform 1.11 reads a provider's log from its stderr and drops it
+// unless TF_LOG or TF_LOG_PROVIDER is set. A logger without a level logs at TRACE, so
+// every request was encoded as JSON and parsed by Terraform for nothing, which was
+// close to half of the provider's CPU time in a refresh (see BENCHMARKS.md). A level
+// set explicitly in the environment is kept.
 func silenceDiscardedLogs() {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
 		return

@@ -11,9 +11,10 @@ import (
 	"runtime/pprof"
 )
 
-// profileDirEnv names the folder that receives a CPU and a heap profile per provider
-// process, cpu-PID.pprof and heap-PID.pprof, in builds with the benchprofile tag. The
-// benchmark script sets it when PROFILE is set.
+// profileDirEnv names the folder that receives a CPU profile and an allocation profile
+// per provider process, cpu-PID.pprof and heap-PID.pprof, in builds with the
+// benchprofile tag. The profiles are written when Terraform stops the provider, and
+// the benchmark script sets the variable when PROFILE is set.
 const profileDirEnv = "CRESCENDO_PROFILE_DIR"
 
 func init() {

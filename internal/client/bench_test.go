@@ -24,8 +24,8 @@ func benchDocument(size int) []byte {
 	return []byte(b.String())
 }
 
-// newBenchServer starts a server that answers every GET with document and every POST
-// with the request body, as the API does. It checks the Authorization header so that
+// newBenchServer starts a server that responds to every GET with document and to every
+// POST with the request body, as the API does. It checks the Authorization header so that
 // the benchmark fails if the client stops sending it.
 func newBenchServer(b *testing.B, key string, document []byte) *Client {
 	b.Helper()

@@ -37,8 +37,8 @@ func benchBody(revision int) string {
 		strings.Join(groups, ","), strings.Repeat("support billing voice ", 25), revision)
 }
 
-// newBenchAPI starts a server that stores nothing: it answers GET with the document
-// plus the server's stamps and POST with the request body plus the stamps, like the API.
+// newBenchAPI starts a server that stores nothing. It responds to GET with the document
+// plus the server's stamps and to POST with the request body plus the stamps, like the API.
 func newBenchAPI(b *testing.B, document string) string {
 	b.Helper()
 	stamped := func(body []byte) []byte {

@@ -19,9 +19,9 @@ import (
 // reflection compiles a regular expression for every struct field on every call
 // (terraform-plugin-framework v1.19.0, internal/reflect.isValidFieldName), which made
 // up about a third of the provider's CPU time per planned document. These functions
-// read and write the attributes by name and reject an object whose attributes do not
-// match the model's, so a new schema attribute without a model field fails every test
-// that plans the resource instead of being dropped silently.
+// read and write the attributes by name. They reject an object whose attributes do not
+// match the model's, so a schema attribute added without a model field fails every
+// test that plans the resource instead of being dropped silently.
 
 // documentTimeoutsOpts are the operations the timeouts block configures.
 var documentTimeoutsOpts = timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}
