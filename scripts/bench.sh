@@ -105,9 +105,9 @@ export CRESCENDO_TENANT_ID=tenant-bench
 # N user documents of about 1 KB each, written as one resource block per document, as
 # a generated configuration would hold them. Both targets get the same documents; the
 # update phase changes their revision member. Each body is an HCL object constructor
-# in JSON syntax, which HCL accepts, so jsonencode gets a literal per resource and no
-# large shared value (a for_each over one big decoded JSON file costs Terraform core
-# far more than the resources themselves).
+# written in JSON syntax, which HCL accepts, so each resource has its own literal.
+# A for_each over one large decoded JSON file was tried first and cost Terraform core
+# far more than the resources themselves, which would have hidden the provider.
 mkdir -p "$work/config-provider" "$work/config-floor"
 python3 - "$N" "$work" <<'PYTHON'
 import json, random, sys
