@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the provider end to end: builds it and the mock API, starts the mock on a free
-# loopback port, applies examples/demo through the Terraform CLI with a dev_overrides
-# CLI configuration, shows what the API stored, checks that a second plan is empty,
-# destroys, and stops the mock. It downloads nothing and leaves nothing running.
+# Runs the provider end to end. It builds the provider and the mock API, starts the
+# mock on a free loopback port and applies examples/demo through the Terraform CLI with
+# a dev_overrides CLI configuration. Then it shows what the API stored, checks that a
+# second plan is empty, destroys, and stops the mock. It downloads nothing and leaves
+# nothing running.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)

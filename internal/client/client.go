@@ -1,6 +1,6 @@
 // Package client is the HTTP client for the provisioning part of the Crescendo Platform
 // API. It owns authentication, retries, timeouts, rate limiting, TLS and request
-// logging; it knows nothing about Terraform schemas.
+// logging, and has no dependency on Terraform schemas.
 package client
 
 import (

@@ -23,7 +23,7 @@ type APIError struct {
 	Path       string // escaped request path, without query
 	StatusCode int
 	// Code and Message come from the API's {"code": ..., "message": ...} error body.
-	// Either may be empty: a 500 can carry only a message, and a gateway can answer
+	// Either may be empty: a 500 can carry only a message, and a gateway can respond
 	// with HTML, in which case Excerpt holds the start of the body.
 	Code    string
 	Message string

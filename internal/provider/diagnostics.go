@@ -51,8 +51,8 @@ var (
 	opListCollectionDataSource = operation{verb: "list", title: "List", timeoutKey: "read", subject: "data source", object: "Provisioning Collection", readOnly: true}
 )
 
-// addRequestError turns an error from the client into a diagnostic that says what
-// failed, why, and what to change: it names the operation, the document and, for a
+// addRequestError turns an error from the client into a diagnostic that states what
+// failed, why, and what to change. It names the operation, the document and, for a
 // timeout, the setting that bounds it. operationTimeout is the limit of the whole
 // operation, requestTimeout that of one attempt.
 func addRequestError(ctx context.Context, diags *diag.Diagnostics, op operation, p client.DocumentPath, err error, operationTimeout, requestTimeout time.Duration) {
@@ -107,7 +107,7 @@ func attemptsSuffix(err error) string {
 	return ""
 }
 
-// explainAPIError says what an API error status means for the user. readOnly limits
+// explainAPIError explains what an API error status means for the user. readOnly limits
 // the scope hint to the read scope.
 func explainAPIError(e *client.APIError, p client.DocumentPath, readOnly bool) string {
 	switch e.StatusCode {

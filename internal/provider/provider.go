@@ -60,7 +60,7 @@ type providerModel struct {
 	InsecureSkipVerify types.Bool           `tfsdk:"insecure_skip_verify"`
 }
 
-// providerData is what Configure hands to every resource and data source.
+// providerData is the value that Configure passes to every resource and data source.
 type providerData struct {
 	client         *client.Client
 	tenantID       string // empty when neither tenant_id nor CRESCENDO_TENANT_ID is set
