@@ -169,7 +169,11 @@ func New(cfg Config) (*Client, error) {
 // newTransport clones http.DefaultTransport, so proxy settings from HTTPS_PROXY and
 // NO_PROXY apply and the process-wide transport is never changed.
 func newTransport(cfg Config) (http.RoundTripper, error) {
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	defaultTransport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, fmt.Errorf("http.DefaultTransport is a %T, not an *http.Transport, so the client cannot clone it", http.DefaultTransport)
+	}
+	base := defaultTransport.Clone()
 	base.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	base.MaxIdleConns = maxIdleConnsPerHost
 
