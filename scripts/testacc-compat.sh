@@ -15,7 +15,7 @@ if [[ -z "$terraform" ]]; then
 fi
 export CHECKPOINT_DISABLE=1
 
-# build_cli DIR BINARY MODULE@VERSION: builds the CLI into DIR unless it is there.
+# build_cli DIR BINARY MODULE@VERSION: builds the CLI into DIR unless it exists there.
 build_cli() {
   local dir=$1 binary=$2 module=$3
   if [[ ! -x "$dir/$binary" ]]; then
@@ -30,7 +30,7 @@ tf157=$(build_cli "$cache/compat/terraform-1.5.7" terraform github.com/hashicorp
 tofu=$(build_cli "$cache/compat/tofu-1.6.3" tofu github.com/opentofu/opentofu/cmd/tofu@v1.6.3)
 
 # OpenTofu resolves the provider's short source address against its own registry
-# and needs a CLI configuration file that exists; an empty one is enough.
+# and needs a CLI configuration file that exists. An empty one is enough.
 tofu_rc="$cache/compat/tofu.tfrc"
 : >"$tofu_rc"
 

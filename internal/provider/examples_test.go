@@ -61,7 +61,7 @@ func TestExamplesValidate(t *testing.T) {
 			work := t.TempDir()
 			if !copyTerraformFiles(t, filepath.Join(root, "examples", dir), work) {
 				// Resource and data source examples are fragments of a module whose
-				// provider.tf says where the provider comes from; without it the CLI
+				// provider.tf declares the provider source. Without it the CLI
 				// would look for hashicorp/crescendo.
 				copyFile(t, filepath.Join(root, "examples", "provider", "provider.tf"), filepath.Join(work, "provider.tf"))
 			}
@@ -83,7 +83,7 @@ func TestExamplesValidate(t *testing.T) {
 	}
 }
 
-// exampleDirs returns the folders under root that hold .tf files, relative to root,
+// exampleDirs returns the folders under root that contain .tf files, relative to root,
 // with forward slashes.
 func exampleDirs(t *testing.T, root string) []string {
 	t.Helper()
