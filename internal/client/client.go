@@ -194,7 +194,11 @@ func New(cfg Config) (*Client, error) {
 // HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case forms) as they are when the
 // client is created; like net/http, requests to loopback hosts never use a proxy.
 func newTransport(cfg Config) (*http.Transport, error) {
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	defaultTransport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, fmt.Errorf("http.DefaultTransport is a %T, not an *http.Transport, so the client cannot clone it", http.DefaultTransport)
+	}
+	base := defaultTransport.Clone()
 	base.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	base.MaxIdleConns = maxIdleConnsPerHost
 	base.Proxy = proxyFromEnvironment()

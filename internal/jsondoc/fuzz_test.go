@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"strconv"
@@ -215,7 +216,10 @@ func decodeObject(decoder *json.Decoder, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := token.(string)
+		key, ok := token.(string)
+		if !ok {
+			return nil, fmt.Errorf("object key %v is a %T, not a string", token, token)
+		}
 		if _, duplicate := object[key]; duplicate || strings.ContainsRune(key, utf8.RuneError) {
 			return nil, errNotClean
 		}

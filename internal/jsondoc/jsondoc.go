@@ -86,7 +86,11 @@ func Equal(a, b []byte) (bool, error) {
 var parserPool = sync.Pool{New: func() any { return new(parser) }}
 
 func getParser() *parser {
-	return parserPool.Get().(*parser)
+	p, ok := parserPool.Get().(*parser)
+	if !ok {
+		p = new(parser)
+	}
+	return p
 }
 
 func putParser(p *parser) {

@@ -134,7 +134,11 @@ func TestFaultDelayOnlyPassesThrough(t *testing.T) {
 
 func TestFaultResetClosesConnection(t *testing.T) {
 	s, client := startServer(t, nil)
-	client.http.Transport.(*http.Transport).DisableKeepAlives = true
+	transport, ok := client.http.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("the test client's transport is a %T, want *http.Transport", client.http.Transport)
+	}
+	transport.DisableKeepAlives = true
 	s.AddFault(Fault{Reset: true, Times: 1})
 
 	_, err := client.send(http.MethodGet, tenantPath, tokenAdmin, "")

@@ -175,7 +175,10 @@ func TestConcurrentMergesLoseNoField(t *testing.T) {
 	wg.Wait()
 
 	stored, _ := s.Document(DocPath{Tenant: "tenant-a"})
-	document := decodeJSON(t, stored).(map[string]any)
+	document, ok := decodeJSON(t, stored).(map[string]any)
+	if !ok {
+		t.Fatalf("the stored tenant document is not a JSON object: %s", stored)
+	}
 	for i := range writers {
 		if _, ok := document[fmt.Sprintf("field%d", i)]; !ok {
 			t.Errorf("field%d lost by a concurrent merge", i)

@@ -285,7 +285,10 @@ func writeCurrentVersion(p DocPath, parent, body map[string]any, replace bool, s
 	}
 	written = mergeObjects(current, body)
 	stamp(written)
-	versions := maps.Clone(parent["versions"].(map[string]any))
+	versions := map[string]any{}
+	if existing, ok := parent["versions"].(map[string]any); ok {
+		versions = maps.Clone(existing)
+	}
 	versions["current"] = written
 
 	newParent = maps.Clone(parent)

@@ -38,7 +38,11 @@ func newUnitResource(t *testing.T) (*documentResource, *mockapi.Server, resource
 
 func unitModel(t *testing.T, schemaResp resource.SchemaResponse, body, onDestroy string) documentResourceModel {
 	t.Helper()
-	timeoutTypes := schemaResp.Schema.Blocks["timeouts"].Type().(timeouts.Type).AttrTypes
+	timeoutsType, ok := schemaResp.Schema.Blocks["timeouts"].Type().(timeouts.Type)
+	if !ok {
+		t.Fatalf("the timeouts block has type %T, want timeouts.Type", schemaResp.Schema.Blocks["timeouts"].Type())
+	}
+	timeoutTypes := timeoutsType.AttrTypes
 	return documentResourceModel{
 		ID:         types.StringValue(testTenant),
 		TenantID:   types.StringValue(testTenant),
