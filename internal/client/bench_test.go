@@ -37,10 +37,10 @@ func newBenchServer(b *testing.B, key string, document []byte) *Client {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.Method {
 		case http.MethodGet:
-			w.Write(document)
+			_, _ = w.Write(document)
 		case http.MethodPost:
 			body, _ := io.ReadAll(r.Body)
-			w.Write(body)
+			_, _ = w.Write(body)
 		default:
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -189,5 +190,17 @@ func mockStatus(code, times int) mockapi.Fault {
 
 // baseTransport returns the *http.Transport at the bottom of the client's transports.
 func baseTransport(c *Client) *http.Transport {
-	return c.http.Transport.(*attemptTransport).next.(*loggingTransport).next.(*http.Transport)
+	attempt, ok := c.http.Transport.(*attemptTransport)
+	if !ok {
+		panic(fmt.Sprintf("the client's transport is a %T, not an *attemptTransport", c.http.Transport))
+	}
+	logging, ok := attempt.next.(*loggingTransport)
+	if !ok {
+		panic(fmt.Sprintf("the attempt transport wraps a %T, not a *loggingTransport", attempt.next))
+	}
+	base, ok := logging.next.(*http.Transport)
+	if !ok {
+		panic(fmt.Sprintf("the logging transport wraps a %T, not an *http.Transport", logging.next))
+	}
+	return base
 }

@@ -174,9 +174,9 @@ func TestRetry_postBodySentWholeOnEveryAttempt(t *testing.T) {
 func TestBackoff_exponentialWithJitter(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, Config{BaseURL: "https://api.example.test", APIKey: testKey, RetryWaitMin: 100 * time.Millisecond, RetryWaitMax: time.Second})
-	wants := []time.Duration{100, 200, 400, 800, 1000, 1000, 1000}
-	for i, want := range wants {
-		want *= time.Millisecond
+	wantsMillis := []int{100, 200, 400, 800, 1000, 1000, 1000}
+	for i, millis := range wantsMillis {
+		want := time.Duration(millis) * time.Millisecond
 		seen := map[time.Duration]bool{}
 		for range 50 {
 			wait, fromHeader := c.backoff(i+1, attemptResult{status: http.StatusServiceUnavailable, header: http.Header{}})

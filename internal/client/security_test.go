@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -111,7 +112,10 @@ func TestTLS_verifiedByDefault(t *testing.T) {
 
 func TestTLS_minimumVersionAndDefaultTransportUntouched(t *testing.T) {
 	t.Parallel()
-	defaultTransport := http.DefaultTransport.(*http.Transport)
+	defaultTransport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		t.Fatalf("http.DefaultTransport is a %T, not an *http.Transport", http.DefaultTransport)
+	}
 	_ = defaultTransport.Clone() // lets net/http finish its own lazy setup first
 	tlsBefore, idleBefore, proxyBefore := defaultTransport.TLSClientConfig, defaultTransport.MaxIdleConnsPerHost, defaultTransport.Proxy == nil
 	c := newClient(t, Config{BaseURL: "https://api.example.test", APIKey: testKey, CACertificatePEM: testCAPEM, InsecureSkipVerify: true})
@@ -514,7 +518,7 @@ func TestLogging_largeBodiesCut(t *testing.T) {
 	for _, e := range entries {
 		if e["@message"] == "Crescendo API request body" || e["@message"] == "Crescendo API response body" {
 			bodies++
-			if e["body_truncated"] != true || e["body_bytes"] != float64(len(large)) || !strings.HasSuffix(e["body"].(string), "…") {
+			if e["body_truncated"] != true || e["body_bytes"] != float64(len(large)) || !strings.HasSuffix(fmt.Sprint(e["body"]), "…") {
 				t.Errorf("a large body was logged as %.300v; want it cut, with its size", e)
 			}
 		}

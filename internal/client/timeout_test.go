@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -110,7 +111,10 @@ func TestCancel_inFlightRequest(t *testing.T) {
 	cfg := fastConfig(srv.URL)
 	cfg.RequestTimeout = time.Minute
 	c := newClient(t, cfg)
-	assertCancelledPromptly(t, c, func() bool { return srv.requests() == 1 })
+	err := assertCancelledPromptly(t, c, func() bool { return srv.requests() == 1 })
+	if !strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("error %q does not say the request was cancelled", err)
+	}
 }
 
 func TestCancel_backoffWait(t *testing.T) {

@@ -56,10 +56,10 @@ func newBenchAPI(b *testing.B, document string) string {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.Method {
 		case http.MethodGet:
-			w.Write(stored)
+			_, _ = w.Write(stored)
 		case http.MethodPost:
 			body, _ := io.ReadAll(r.Body)
-			w.Write(stamped(body))
+			_, _ = w.Write(stamped(body))
 		default:
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}
@@ -87,7 +87,7 @@ func newBenchServer(b *testing.B, baseURL string) benchServer {
 		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
 	}
 
-	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	providerType := objectType(b, schemas.Provider.ValueType())
 	providerValues := map[string]tftypes.Value{}
 	for name, typ := range providerType.AttributeTypes {
 		providerValues[name] = tftypes.NewValue(typ, nil)
@@ -100,7 +100,16 @@ func newBenchServer(b *testing.B, baseURL string) benchServer {
 	if err != nil || len(configured.Diagnostics) > 0 {
 		b.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
 	}
-	return benchServer{server: server, resourceType: schemas.ResourceSchemas[benchResourceType].ValueType().(tftypes.Object)}
+	return benchServer{server: server, resourceType: objectType(b, schemas.ResourceSchemas[benchResourceType].ValueType())}
+}
+
+func objectType(b *testing.B, typ tftypes.Type) tftypes.Object {
+	b.Helper()
+	object, ok := typ.(tftypes.Object)
+	if !ok {
+		b.Fatalf("schema type is %T, not tftypes.Object", typ)
+	}
+	return object
 }
 
 func benchDynamicValue(b *testing.B, typ tftypes.Type, values map[string]tftypes.Value) *tfprotov6.DynamicValue {

@@ -39,7 +39,7 @@ provider "crescendo" {
 // apply without writing them again.
 func testCLIInterrupt(t *testing.T, h *cliHarness) {
 	srv, baseURL := newTestAPI(t)
-	w := h.workspace(t, cliProvider(baseURL, `max_retries = 4`, `retry_wait_max = "10m"`, `request_timeout = "10m"`)+userDocuments(6, ""))
+	w := h.workspace(t, cliProvider(baseURL, `max_retries = 4`, `retry_wait_max = "10m"`, `request_timeout = "10m"`)+userDocuments(6))
 	w.env[envAPIKey] = testKey
 
 	docPath := func(i int) string { return fmt.Sprintf("%s/users/user-%02d", tenantAPIPath, i) }
@@ -64,12 +64,12 @@ func testCLIInterrupt(t *testing.T, h *cliHarness) {
 			if r.Method != http.MethodPost {
 				continue
 			}
-			switch {
-			case r.Status == http.StatusCreated:
+			switch r.Status {
+			case http.StatusCreated:
 				written++
-			case r.Status == http.StatusServiceUnavailable:
+			case http.StatusServiceUnavailable:
 				unavailable++
-			case r.Status == 0:
+			case 0:
 				hanging++
 			}
 		}
@@ -145,7 +145,7 @@ resource "crescendo_provisioning_document" "big" {
   body        = jsonencode({ blob = format("%0200000d", 42) })
 }
 `
-	w := h.workspace(t, provider+userDocuments(3, "")+big)
+	w := h.workspace(t, provider+userDocuments(3)+big)
 	traceLog := filepath.Join(t.TempDir(), "trace.log")
 	debugLog := filepath.Join(t.TempDir(), "debug.log")
 	w.env["TF_LOG"] = "TRACE"
@@ -154,7 +154,7 @@ resource "crescendo_provisioning_document" "big" {
 	// A retried write, then a plan saved to a file.
 	srv.AddFault(mockapi.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable, Times: 1})
 	w.mustRun(0, "apply", "-auto-approve")
-	w.write(provider + strings.Replace(userDocuments(3, ""), "index = count.index", "index = count.index + 100", 1) + big)
+	w.write(provider + strings.Replace(userDocuments(3), "index = count.index", "index = count.index + 100", 1) + big)
 	w.mustRun(2, "plan", "-detailed-exitcode", "-out=tfplan")
 
 	// A gateway error page that echoes the request headers, key included.

@@ -36,7 +36,7 @@ func newUnitResource(t *testing.T) (*documentResource, *mockapi.Server, resource
 	return r, srv, schemaResp
 }
 
-func unitModel(t *testing.T, schemaResp resource.SchemaResponse, body, onDestroy string) documentResourceModel {
+func unitModel(t *testing.T, schemaResp resource.SchemaResponse, body string) documentResourceModel {
 	t.Helper()
 	timeoutsType, ok := schemaResp.Schema.Blocks["timeouts"].Type().(timeouts.Type)
 	if !ok {
@@ -49,7 +49,7 @@ func unitModel(t *testing.T, schemaResp resource.SchemaResponse, body, onDestroy
 		Collection: types.StringNull(),
 		DocumentID: types.StringNull(),
 		Body:       NewJSONObject(body),
-		OnDestroy:  types.StringValue(onDestroy),
+		OnDestroy:  types.StringValue(onDestroyKeep),
 		Updated:    types.Int64Unknown(),
 		UpdatedBy:  types.StringUnknown(),
 		Timeouts:   timeouts.Value{Object: types.ObjectNull(timeoutTypes)},
@@ -75,11 +75,11 @@ func TestDocumentResourceCreate_existingDocumentWarns(t *testing.T) {
 	srv.SetDocument(mockapi.DocPath{Tenant: testTenant}, []byte(`{"plan": "legacy"}`))
 
 	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}
-	if diags := plan.Set(ctx, unitModel(t, schemaResp, `{"plan":"enterprise"}`, onDestroyKeep)); diags.HasError() {
+	if diags := plan.Set(ctx, unitModel(t, schemaResp, `{"plan":"enterprise"}`)); diags.HasError() {
 		t.Fatalf("setting the plan: %v", diags)
 	}
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}}
-	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}, &resp)
 
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("create failed: %v", resp.Diagnostics)
@@ -99,11 +99,11 @@ func TestDocumentResourceCreate_newDocumentDoesNotWarn(t *testing.T) {
 	r, _, schemaResp := newUnitResource(t)
 
 	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}
-	if diags := plan.Set(ctx, unitModel(t, schemaResp, `{"plan":"enterprise"}`, onDestroyKeep)); diags.HasError() {
+	if diags := plan.Set(ctx, unitModel(t, schemaResp, `{"plan":"enterprise"}`)); diags.HasError() {
 		t.Fatalf("setting the plan: %v", diags)
 	}
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}}
-	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}, &resp)
 
 	if len(resp.Diagnostics) != 0 {
 		t.Errorf("create of a new document gave diagnostics: %v", resp.Diagnostics)
@@ -123,7 +123,7 @@ func TestDocumentResourceDelete_keepWarns(t *testing.T) {
 	r, srv, schemaResp := newUnitResource(t)
 
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}
-	model := unitModel(t, schemaResp, `{"plan":"enterprise"}`, onDestroyKeep)
+	model := unitModel(t, schemaResp, `{"plan":"legacy"}`)
 	model.Updated, model.UpdatedBy = types.Int64Value(1), types.StringValue("x")
 	if diags := state.Set(ctx, model); diags.HasError() {
 		t.Fatalf("setting the state: %v", diags)

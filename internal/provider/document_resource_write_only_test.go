@@ -324,7 +324,10 @@ func TestDocumentResourceValidateConfig_oldTerraform(t *testing.T) {
 	r := &documentResource{}
 	var schemaResp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type is %T, not tftypes.Object", schemaResp.Schema.Type().TerraformType(ctx))
+	}
 
 	values := map[string]tftypes.Value{}
 	for name, attributeType := range objectType.AttributeTypes {

@@ -228,11 +228,11 @@ func TestHostileInput_unusableWriteResponseWarns(t *testing.T) {
 	srv.AddFault(mockapi.Fault{Method: http.MethodPost, Status: http.StatusCreated, Body: `["accepted"]`})
 
 	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}
-	if diags := plan.Set(ctx, unitModel(t, schemaResp, `{"plan":"enterprise"}`, onDestroyKeep)); diags.HasError() {
+	if diags := plan.Set(ctx, unitModel(t, schemaResp, `{"plan":"enterprise"}`)); diags.HasError() {
 		t.Fatalf("setting the plan: %v", diags)
 	}
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: emptyValue(schemaResp)}}
-	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: plan, Config: tfsdk.Config(plan)}, &resp)
 	if resp.Diagnostics.HasError() || !hasWarning(resp.Diagnostics, "Unexpected Response from API") {
 		t.Fatalf("diagnostics %v; want only the warning about an unexpected response", resp.Diagnostics)
 	}

@@ -28,7 +28,10 @@ func configureProvider(t *testing.T, arguments map[string]any, env map[string]st
 	p := New("test")()
 	var schemaResp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type is %T, not tftypes.Object", schemaResp.Schema.Type().TerraformType(ctx))
+	}
 
 	values := map[string]tftypes.Value{}
 	for name, typ := range objectType.AttributeTypes {
@@ -45,7 +48,11 @@ func configureProvider(t *testing.T, arguments map[string]any, env map[string]st
 	config := tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objectType, values)}
 
 	var validateResp provider.ValidateConfigResponse
-	p.(provider.ProviderWithValidateConfig).ValidateConfig(ctx, provider.ValidateConfigRequest{Config: config}, &validateResp)
+	validator, ok := p.(provider.ProviderWithValidateConfig)
+	if !ok {
+		t.Fatalf("the provider does not implement ValidateConfig")
+	}
+	validator.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: config}, &validateResp)
 	resp := provider.ConfigureResponse{Diagnostics: validateResp.Diagnostics}
 	if validateResp.Diagnostics.HasError() {
 		return resp

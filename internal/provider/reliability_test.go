@@ -334,7 +334,7 @@ func TestReliability_parallelRequests(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: srv.ResetRequests,
-			Config:    retryingProvider(baseURL) + userDocuments(20, ""),
+			Config:    retryingProvider(baseURL) + userDocuments(20),
 			Check: func(*terraform.State) error {
 				if got := srv.MaxInFlight(); got < 5 || got > 10 {
 					return fmt.Errorf("at most %d requests ran at once; want between 5 and Terraform's parallelism of 10", got)
@@ -353,7 +353,7 @@ func TestReliability_rateLimit(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: retryingProvider(baseURL, "rate_limit = 4") + userDocuments(10, ""),
+			Config: retryingProvider(baseURL, "rate_limit = 4") + userDocuments(10),
 			Check: func(*terraform.State) error {
 				var first, last time.Time
 				writes := 0
@@ -378,16 +378,15 @@ func TestReliability_rateLimit(t *testing.T) {
 }
 
 // userDocuments returns count user documents, user-00 to user-NN.
-func userDocuments(count int, extra string) string {
+func userDocuments(count int) string {
 	return fmt.Sprintf(`
 resource "crescendo_provisioning_document" "user" {
   count       = %d
   collection  = "users"
   document_id = format("user-%%02d", count.index)
   body        = jsonencode({ email = "user-${count.index}@alpha.test", index = count.index })
-  %s
 }
-`, count, extra)
+`, count)
 }
 
 func userPath(i int) mockapi.DocPath {
@@ -401,7 +400,7 @@ func TestReliability_partialFailureConverges(t *testing.T) {
 	srv, baseURL := newTestAPI(t)
 	const failing = 7
 	failingPath := tenantAPIPath + "/users/user-07"
-	config := retryingProvider(baseURL) + userDocuments(20, "")
+	config := retryingProvider(baseURL) + userDocuments(20)
 
 	checkWrites := func(wantFailing int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
