@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	goversion "github.com/hashicorp/go-version"
 )
 
 // TestExamplesValidate runs `terraform validate` on every folder under examples/
@@ -49,6 +52,8 @@ func TestExamplesValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	writeOnlySupported := cliSupportsWriteOnly(t, cli)
+
 	dirs := exampleDirs(t, filepath.Join(root, "examples"))
 	for _, want := range []string{"provider", "resources/crescendo_provisioning_document"} {
 		if !slices.Contains(dirs, want) {
@@ -58,6 +63,9 @@ func TestExamplesValidate(t *testing.T) {
 
 	for _, dir := range dirs {
 		t.Run(dir, func(t *testing.T) {
+			if !writeOnlySupported && usesWriteOnly(t, filepath.Join(root, "examples", dir)) {
+				t.Skipf("examples/%s sets body_wo, a write-only attribute, which needs Terraform 1.11 or later", dir)
+			}
 			work := t.TempDir()
 			if !copyTerraformFiles(t, filepath.Join(root, "examples", dir), work) {
 				// Resource and data source examples are fragments of a module whose
@@ -81,6 +89,47 @@ func TestExamplesValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cliSupportsWriteOnly reports whether cli accepts write-only attributes, which
+// Terraform supports from 1.11. OpenTofu 1.6.3, the one this project tests, reports
+// its own version number, so the same check applies to it.
+func cliSupportsWriteOnly(t *testing.T, cli string) bool {
+	t.Helper()
+	out, err := exec.Command(cli, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", cli, err)
+	}
+	var version struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &version); err != nil {
+		t.Fatalf("parsing the output of %s version -json: %v\n%s", cli, err, out)
+	}
+	parsed, err := goversion.NewVersion(version.TerraformVersion)
+	if err != nil {
+		t.Fatalf("%s reports the version %q: %v", cli, version.TerraformVersion, err)
+	}
+	return parsed.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion("1.11.0")))
+}
+
+// usesWriteOnly reports whether a .tf file in dir sets body_wo.
+func usesWriteOnly(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "body_wo") {
+			return true
+		}
+	}
+	return false
 }
 
 // exampleDirs returns the folders under root that contain .tf files, relative to root,
