@@ -109,8 +109,16 @@ func ParseBaseURL(raw string) (string, error) {
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return "", fmt.Errorf("base URL %q uses plain http to a host that is not a loopback address, which would send the API key across the network in clear text; use https://%s%s (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])", raw, u.Host, u.EscapedPath())
 	}
+	if prefix, found := strings.CutSuffix(strings.TrimRight(u.Path, "/"), apiPrefix); found {
+		fixed := *u
+		fixed.Path, fixed.RawPath = prefix, ""
+		return "", fmt.Errorf("base URL %q ends with %s, which the provider adds to every request itself, so requests would go to %s%s; use %s", raw, apiPrefix, apiPrefix, apiPrefix, strings.TrimRight(fixed.String(), "/"))
+	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
+
+// apiPrefix starts every request path; a base URL must not include it.
+const apiPrefix = "/api/v1"
 
 func redactUserInfo(u *url.URL) string {
 	c := *u

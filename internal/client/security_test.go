@@ -37,18 +37,21 @@ func TestParseBaseURL(t *testing.T) {
 	}
 
 	invalid := map[string]string{
-		"http://platform.crescendo.ai":      `uses plain http to a host that is not a loopback address, which would send the API key across the network in clear text; use https://platform.crescendo.ai`,
-		"http://10.0.0.8:8080/api":          `use https://10.0.0.8:8080/api`,
-		"http://localhost.example.com":      "not a loopback address",
-		"http://[::ffff:10.0.0.1]":          "not a loopback address",
-		"ftp://platform.crescendo.ai":       "must be an absolute http:// or https:// URL",
-		"platform.crescendo.ai":             "must be an absolute http:// or https:// URL",
-		"https://":                          "has no host",
-		"https://user:hunter2@example.test": "must not contain user information",
-		"https://example.test/?tenant=a":    "must not have a query or fragment",
-		"https://example.test/#top":         "must not have a query or fragment",
-		"https://exa mple.test":             "is not a valid URL",
-		"":                                  "must be an absolute",
+		"http://platform.crescendo.ai":         `uses plain http to a host that is not a loopback address, which would send the API key across the network in clear text; use https://platform.crescendo.ai`,
+		"http://10.0.0.8:8080/api":             `use https://10.0.0.8:8080/api`,
+		"http://localhost.example.com":         "not a loopback address",
+		"http://[::ffff:10.0.0.1]":             "not a loopback address",
+		"ftp://platform.crescendo.ai":          "must be an absolute http:// or https:// URL",
+		"platform.crescendo.ai":                "must be an absolute http:// or https:// URL",
+		"https://":                             "has no host",
+		"https://user:hunter2@example.test":    "must not contain user information",
+		"https://example.test/?tenant=a":       "must not have a query or fragment",
+		"https://example.test/#top":            "must not have a query or fragment",
+		"https://exa mple.test":                "is not a valid URL",
+		"":                                     "must be an absolute",
+		"https://platform.crescendo.ai/api/v1": "ends with /api/v1, which the provider adds to every request itself, so requests would go to /api/v1/api/v1; use https://platform.crescendo.ai",
+		"https://gw.example.test/crx/api/v1/":  "use https://gw.example.test/crx",
+		"http://127.0.0.1:9000/api/v1":         "use http://127.0.0.1:9000",
 	}
 	for raw, want := range invalid {
 		_, err := ParseBaseURL(raw)
