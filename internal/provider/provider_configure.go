@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -164,9 +165,10 @@ func resolveSettings(config providerModel, getenv func(string) string, diags *di
 		s.RateLimit = config.RateLimit.ValueFloat64()
 	} else if raw := getenv(envRateLimit); raw != "" {
 		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-		if err != nil || f < 0 {
+		// ParseFloat accepts "NaN" and "Inf", which no rate can be.
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
 			diags.AddAttributeError(path.Root("rate_limit"), "Invalid Environment Variable",
-				fmt.Sprintf("%s is %q; it must be a number of requests per second, 0 or more.", envRateLimit, raw))
+				fmt.Sprintf("%s is %q; it must be a finite number of requests per second, 0 or more.", envRateLimit, raw))
 		}
 		s.RateLimit = f
 	}

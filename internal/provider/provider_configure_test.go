@@ -145,6 +145,8 @@ func TestConfigure_invalidSettings(t *testing.T) {
 		{"bad wait", map[string]any{"api_key": testKey}, map[string]string{envRetryWaitMax: "soon"}, "CRESCENDO_RETRY_WAIT_MAX is \"soon\"; it must be a positive Go duration"},
 		{"zero timeout", map[string]any{"api_key": testKey, "request_timeout": "0s"}, nil, "request_timeout is \"0s\"; it must be a positive Go duration"},
 		{"bad rate", map[string]any{"api_key": testKey}, map[string]string{envRateLimit: "fast"}, "CRESCENDO_RATE_LIMIT is \"fast\""},
+		{"NaN rate", map[string]any{"api_key": testKey}, map[string]string{envRateLimit: "NaN"}, "CRESCENDO_RATE_LIMIT is \"NaN\"; it must be a finite number"},
+		{"infinite rate", map[string]any{"api_key": testKey}, map[string]string{envRateLimit: "+Inf"}, "CRESCENDO_RATE_LIMIT is \"+Inf\"; it must be a finite number"},
 		{"bad insecure", map[string]any{"api_key": testKey}, map[string]string{envInsecureSkipVerify: "maybe"}, "CRESCENDO_INSECURE_SKIP_VERIFY is \"maybe\"; it must be true or false."},
 		{"bad PEM", map[string]any{"api_key": testKey, "ca_certificate_pem": "-----BEGIN NOTHING-----"}, nil, "the CA certificate contains no PEM-encoded certificate"},
 		{"bad tenant", map[string]any{"api_key": testKey}, map[string]string{envTenantID: "a/b"}, `tenant_id "a/b" contains "/"`},
