@@ -160,7 +160,7 @@ func (r *documentResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 func (r *documentResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.RequiredTogether(path.MatchRoot("collection"), path.MatchRoot("document_id")),
-		resourcevalidator.RequiredTogether(path.MatchRoot("body_wo"), path.MatchRoot("body_wo_version")),
+		bodyWOTogether{},
 	}
 }
 

@@ -138,3 +138,52 @@ func TestDocumentResourceDelete_keepWarns(t *testing.T) {
 		t.Errorf("destroy with on_destroy = keep sent %d requests; want 0", got)
 	}
 }
+
+func TestBodyWOTogether(t *testing.T) {
+	ctx := context.Background()
+	var schemaResp resource.SchemaResponse
+	(&documentResource{}).Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the schema type is %T, want tftypes.Object", schemaResp.Schema.Type().TerraformType(ctx))
+	}
+	config := func(bodyWO, version tftypes.Value) tfsdk.Config {
+		values := map[string]tftypes.Value{}
+		for name, attrType := range objectType.AttributeTypes {
+			values[name] = tftypes.NewValue(attrType, nil)
+		}
+		values["body"] = tftypes.NewValue(tftypes.String, `{"name":"bot"}`)
+		values["body_wo"] = bodyWO
+		values["body_wo_version"] = version
+		return tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objectType, values)}
+	}
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	null := tftypes.NewValue(tftypes.String, nil)
+	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+
+	for _, tc := range []struct {
+		name            string
+		bodyWO, version tftypes.Value
+		want            string
+	}{
+		{"both set", str(`{"token":"x"}`), str("1"), ""},
+		{"neither set", null, null, ""},
+		// The type's own validation reports the invalid JSON; body_wo is still set.
+		{"invalid JSON in body_wo", str(`{"token": x}`), str("1"), ""},
+		{"unknown body_wo", unknown, null, ""},
+		{"no version", str(`{"token":"x"}`), null, "but body_wo_version is not set"},
+		{"no body_wo", null, str("1"), "but body_wo is not set"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var resp resource.ValidateConfigResponse
+			bodyWOTogether{}.ValidateResource(ctx, resource.ValidateConfigRequest{Config: config(tc.bodyWO, tc.version)}, &resp)
+			text := diagnosticsText(resp.Diagnostics)
+			if tc.want == "" && resp.Diagnostics.HasError() {
+				t.Errorf("unexpected diagnostics:\n%s", text)
+			}
+			if tc.want != "" && (!resp.Diagnostics.HasError() || !strings.Contains(text, tc.want)) {
+				t.Errorf("diagnostics:\n%s\nwant an error containing %q", text, tc.want)
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/crescendo-ai/terraform-provider-crescendo/internal/client"
@@ -73,6 +74,44 @@ func (r *documentResource) ValidateConfig(ctx context.Context, req resource.Vali
 				"so each top-level key must come from only one of them: remove %s from body to keep the value out of state, or from body_wo.",
 				strings.Join(both, ", "), strings.Join(both, ", ")))
 	}
+}
+
+// bodyWOTogether requires body_wo and body_wo_version together. It reads the raw
+// configuration: getting body_wo through the framework also validates its JSON, so
+// resourcevalidator.RequiredTogether took an invalid body_wo for a missing one and
+// reported it next to the real error.
+type bodyWOTogether struct{}
+
+func (v bodyWOTogether) Description(context.Context) string {
+	return "body_wo and body_wo_version must be set together"
+}
+
+func (v bodyWOTogether) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v bodyWOTogether) ValidateResource(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	bodyWO, ok := rawAttribute(req.Config, "body_wo")
+	version, versionOK := rawAttribute(req.Config, "body_wo_version")
+	if !ok || !versionOK || !bodyWO.IsKnown() || !version.IsKnown() {
+		return
+	}
+	switch {
+	case !bodyWO.IsNull() && version.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("body_wo_version"), "Missing body_wo_version",
+			"body_wo and body_wo_version must be set together, but body_wo_version is not set. Set it to any string, such as \"1\", and change it whenever body_wo should be sent again.")
+	case bodyWO.IsNull() && !version.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("body_wo"), "Missing body_wo",
+			"body_wo and body_wo_version must be set together, but body_wo is not set. Set body_wo, or remove body_wo_version.")
+	}
+}
+
+// rawAttribute returns a top-level attribute of config without converting it to its
+// framework type, which would validate it.
+func rawAttribute(config tfsdk.Config, name string) (tftypes.Value, bool) {
+	raw, _, err := tftypes.WalkAttributePath(config.Raw, tftypes.NewAttributePath().WithAttributeName(name))
+	value, ok := raw.(tftypes.Value)
+	return value, err == nil && ok
 }
 
 // documentToWrite returns the document that a create or update sends: body, with the

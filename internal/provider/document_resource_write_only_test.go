@@ -253,7 +253,7 @@ resource "crescendo_provisioning_document" "bot" {
 				Config: resourceConfig(`
   body    = jsonencode({ name = "Support Bot" })
   body_wo = jsonencode({ token = "x" })`),
-				ExpectError: expectMessage(`These attributes must be configured together`),
+				ExpectError: expectMessage(`body_wo and body_wo_version must be set together, but body_wo_version is not set.`),
 			},
 			{
 				Config: resourceConfig(`
