@@ -143,7 +143,7 @@ func (d *documentDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if client.IsNotFound(err) {
 		if !config.AllowMissing.ValueBool() {
 			resp.Diagnostics.AddError("Document Not Found",
-				fmt.Sprintf("There is no document at %s. Check tenant_id, collection and document_id, or set allow_missing = true to read a missing document as exists = false.", describePath(docPath)))
+				fmt.Sprintf("%s does not exist. Check tenant_id, collection and document_id, or set allow_missing = true to read a missing document as exists = false.", capitalize(describePath(docPath))))
 			return
 		}
 		tflog.Debug(ctx, "Provisioning document not found, read as exists = false because allow_missing is set")

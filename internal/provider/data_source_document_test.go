@@ -118,7 +118,7 @@ data "crescendo_provisioning_document" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      missing(""),
-				ExpectError: expectMessage(`There is no document at document "nobody" in collection "users" of tenant "tenant-alpha".`),
+				ExpectError: expectMessage(`Document "nobody" in collection "users" of tenant "tenant-alpha" does not exist.`),
 			},
 			{
 				Config:      missing("allow_missing = false"),

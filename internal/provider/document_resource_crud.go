@@ -53,9 +53,9 @@ func (r *documentResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	if !created {
 		resp.Diagnostics.AddWarning("Existing Document Replaced",
-			fmt.Sprintf("A document already existed at %s, and this apply replaced it with body. "+
+			fmt.Sprintf("%s already existed, and this apply replaced it with body. "+
 				"To bring an existing document under Terraform without overwriting it first, import it: terraform import <address> %q, or an import block with id = %q.",
-				describePath(docPath), docPath.ID(), docPath.ID()))
+				capitalize(describePath(docPath)), docPath.ID(), docPath.ID()))
 	}
 
 	plan.ID = types.StringValue(docPath.ID())
@@ -102,7 +102,7 @@ func (r *documentResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if client.IsNotFound(err) {
 		if importing {
 			resp.Diagnostics.AddError("Document Not Found",
-				fmt.Sprintf("There is no document at %s to import. Check the import ID, which has the form %s.", describePath(docPath), client.IDFormats))
+				fmt.Sprintf("%s does not exist, so there is nothing to import. Check the import ID, which has the form %s.", capitalize(describePath(docPath)), client.IDFormats))
 			return
 		}
 		tflog.Warn(ctx, "Provisioning document not found; removing it from state so the next apply creates it again")

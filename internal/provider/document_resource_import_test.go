@@ -151,7 +151,7 @@ func TestDocumentResource_importErrors(t *testing.T) {
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: testTenant + "/users/user-missing",
-				ExpectError:   expectMessage(`There is no document at document "user-missing" in collection "users" of tenant "tenant-alpha" to import.`),
+				ExpectError:   expectMessage(`Document "user-missing" in collection "users" of tenant "tenant-alpha" does not exist, so there is nothing to import.`),
 			},
 			{
 				Config:        userConfig(baseURL),
