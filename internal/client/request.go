@@ -450,6 +450,11 @@ func (c *Client) waitForRateLimit(ctx context.Context) error {
 	if delay <= 0 {
 		return nil
 	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
+		// Waiting would only end in a timeout, so fail now and say why.
+		reservation.Cancel()
+		return &permanentError{fmt.Errorf("the rate_limit of %g requests per second would delay this request by %s, past the operation's timeout; raise rate_limit or the timeout", float64(c.limiter.Limit()), delay.Round(time.Millisecond))}
+	}
 	tflog.Trace(ctx, "Waiting for the client-side rate limit", map[string]any{"wait_ms": delay.Milliseconds()})
 	if err := sleep(ctx, delay); err != nil {
 		reservation.Cancel()

@@ -288,3 +288,32 @@ func TestTimeout_mockDelayFault(t *testing.T) {
 		t.Fatalf("ReplaceDocument = created %t, %v; want a created document", created, err)
 	}
 }
+
+func TestRateLimit_waitPastDeadlineFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	srv, baseURL := newMock(t)
+	cfg := fastConfig(baseURL)
+	cfg.RateLimit = 0.001 // one request, then one every 1000 seconds
+	c := newClient(t, cfg)
+
+	if _, err := c.GetDocument(context.Background(), tenantDoc); err != nil && !IsNotFound(err) {
+		t.Fatalf("first request: %v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetDocument(ctx, tenantDoc)
+	if err == nil {
+		t.Fatal("the second request succeeded; want an error from the rate limit")
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("the request failed after %s; want at once, because the wait exceeds the deadline", elapsed)
+	}
+	if !strings.Contains(err.Error(), "would delay this request") || !strings.Contains(err.Error(), "raise rate_limit") {
+		t.Errorf("error %q does not explain the rate limit and the fix", err)
+	}
+	if got := srv.RequestCount(); got != 1 {
+		t.Errorf("the mock received %d requests; want 1, the first", got)
+	}
+}
