@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/crescendo-ai/terraform-provider-crescendo/internal/client"
-	"github.com/crescendo-ai/terraform-provider-crescendo/internal/jsondoc"
 )
 
 var (
@@ -159,10 +158,8 @@ func (d *documentDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 
-	remote, err := jsondoc.ParseObject(raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Document from API",
-			fmt.Sprintf("The API returned a document at %s that is not a JSON object: %s. Check base_url points at the Crescendo API.", describePath(docPath), err))
+	remote, ok := parseRemoteDocument(docPath, raw, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	config.Exists = types.BoolValue(true)

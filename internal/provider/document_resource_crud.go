@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -39,19 +41,11 @@ func (r *documentResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 
 	docPath := plan.documentPath()
-	ctx = tflog.SetField(ctx, "document_id", docPath.ID())
-	ctx, document, writeOnly, diags := documentToWrite(ctx, req.Config, plan.Body)
-	resp.Diagnostics.Append(diags...)
+	ctx, write := r.writeDocument(ctx, req.Config, plan, opCreate, timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	stored, created, err := r.data.client.ReplaceDocument(ctx, docPath, document)
-	if err != nil {
-		addRequestError(ctx, &resp.Diagnostics, opCreate, docPath, err, timeout, r.data.requestTimeout)
-		return
-	}
-	if !created {
+	if !write.created {
 		resp.Diagnostics.AddWarning("Existing Document Replaced",
 			fmt.Sprintf("%s already existed, and this apply replaced it with body. "+
 				"To bring an existing document under Terraform without overwriting it first, import it: terraform import <address> %q, or an import block with id = %q.",
@@ -59,11 +53,11 @@ func (r *documentResource) Create(ctx context.Context, req resource.CreateReques
 	}
 
 	plan.ID = types.StringValue(docPath.ID())
-	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, stored, &resp.Diagnostics)
-	if len(writeOnly) > 0 {
-		resp.Diagnostics.Append(setWriteOnlyKeys(ctx, resp.Private, writeOnly)...)
+	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, write.stored, &resp.Diagnostics)
+	if len(write.writeOnlyKeys) > 0 {
+		resp.Diagnostics.Append(setWriteOnlyKeys(ctx, resp.Private, write.writeOnlyKeys)...)
 	}
-	tflog.Debug(ctx, "Created provisioning document", map[string]any{"created": created, "write_only_keys": writeOnly})
+	tflog.Debug(ctx, "Created provisioning document", map[string]any{"created": write.created, "write_only_keys": write.writeOnlyKeys})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -114,10 +108,8 @@ func (r *documentResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
-	remote, err := jsondoc.ParseObject(raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Document from API",
-			fmt.Sprintf("The API returned a document at %s that is not a JSON object: %s. Check base_url points at the Crescendo API.", describePath(docPath), err))
+	remote, ok := parseRemoteDocument(docPath, raw, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	state.Updated, state.UpdatedBy = stamps(remote)
@@ -163,22 +155,15 @@ func (r *documentResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	docPath := plan.documentPath()
-	ctx = tflog.SetField(ctx, "document_id", docPath.ID())
 	// Every write replaces the whole document, so body_wo goes along whenever body
 	// changes too, not only when body_wo_version does.
-	ctx, document, writeOnly, diags := documentToWrite(ctx, req.Config, plan.Body)
-	resp.Diagnostics.Append(diags...)
+	docPath := plan.documentPath()
+	ctx, write := r.writeDocument(ctx, req.Config, plan, opUpdate, timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	stored, _, err := r.data.client.ReplaceDocument(ctx, docPath, document)
-	if err != nil {
-		addRequestError(ctx, &resp.Diagnostics, opUpdate, docPath, err, timeout, r.data.requestTimeout)
-		return
-	}
-	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, stored, &resp.Diagnostics)
+	writeOnly := write.writeOnlyKeys
+	plan.Updated, plan.UpdatedBy = r.stampsFromWrite(ctx, docPath, write.stored, &resp.Diagnostics)
 	previous, diags := writeOnlyKeys(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if len(writeOnly) > 0 || len(previous) > 0 {
@@ -239,6 +224,33 @@ func (r *documentResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyKeep)...)
 }
 
+// documentWrite is the outcome of writeDocument.
+type documentWrite struct {
+	stored        []byte   // the document as the server stored it
+	created       bool     // true for HTTP 201, false when an existing document was replaced
+	writeOnlyKeys []string // top-level keys that body_wo supplied, sorted
+}
+
+// writeDocument POSTs the planned body, with body_wo from config merged in, and adds
+// a diagnostic when that fails. The returned context carries the document ID and,
+// when body_wo is set, masks logged bodies.
+func (r *documentResource) writeDocument(ctx context.Context, config tfsdk.Config, plan documentResourceModel, op operation, timeout time.Duration, diags *diag.Diagnostics) (context.Context, documentWrite) {
+	docPath := plan.documentPath()
+	ctx = tflog.SetField(ctx, "document_id", docPath.ID())
+	ctx, document, writeOnly, documentDiags := documentToWrite(ctx, config, plan.Body)
+	diags.Append(documentDiags...)
+	if diags.HasError() {
+		return ctx, documentWrite{}
+	}
+
+	stored, created, err := r.data.client.ReplaceDocument(ctx, docPath, document)
+	if err != nil {
+		addRequestError(ctx, diags, op, docPath, err, timeout, r.data.requestTimeout)
+		return ctx, documentWrite{}
+	}
+	return ctx, documentWrite{stored: stored, created: created, writeOnlyKeys: writeOnly}
+}
+
 // checkConfigured reports a missing provider configuration, which happens only when
 // Terraform calls the resource before configuring the provider.
 func (r *documentResource) checkConfigured(diags interface{ AddError(string, string) }) bool {
@@ -280,6 +292,18 @@ func stamps(object *jsondoc.Object) (types.Int64, types.String) {
 		}
 	}
 	return updated, updatedBy
+}
+
+// parseRemoteDocument parses a document that the API returned, and adds an error
+// naming the document when it is not a JSON object.
+func parseRemoteDocument(docPath client.DocumentPath, raw []byte, diags *diag.Diagnostics) (*jsondoc.Object, bool) {
+	remote, err := jsondoc.ParseObject(raw)
+	if err != nil {
+		diags.AddError("Invalid Document from API",
+			fmt.Sprintf("The API returned a document at %s that is not a JSON object: %s. Check that base_url points at the Crescendo API.", describePath(docPath), err))
+		return nil, false
+	}
+	return remote, true
 }
 
 // sameObject reports whether the body in state means the same object as remote.
