@@ -231,7 +231,7 @@ func newTransport(cfg Config) (*http.Transport, error) {
 
 // proxyFromEnvironment is http.ProxyFromEnvironment, except that it reads the
 // environment now rather than once per process, so each configured provider (and each
-// test) sees the variables in force when it was configured.
+// test) uses the variables in force when it was configured.
 func proxyFromEnvironment() func(*http.Request) (*url.URL, error) {
 	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
 	return func(req *http.Request) (*url.URL, error) {

@@ -78,7 +78,7 @@ func newMock(t *testing.T) (*mockapi.Server, string) {
 	}})
 }
 
-// scriptedServer answers each request with the next handler of a script, and with the
+// scriptedServer responds to each request with the next handler of a script, and with the
 // last one once the script runs out. It records when each request arrived and what
 // Authorization header it carried.
 type scriptedServer struct {

@@ -21,8 +21,8 @@ import (
 
 // maxTimedOutAttempts is how many attempts of one request may time out before the
 // request fails, whatever max_retries allows. A second attempt on a fresh connection
-// gets past a connection that a gateway or NAT silently dropped; after that, the server
-// itself is slow, and waiting request_timeout again for every remaining retry would only
+// gets past a connection that a gateway or NAT silently dropped. After that the server
+// itself is slow, so waiting request_timeout again for every remaining retry would only
 // stretch a hung run.
 const maxTimedOutAttempts = 2
 
@@ -45,8 +45,8 @@ type requestState struct {
 	lastStatus int
 	lastErr    error
 
-	// Why the last attempt is retried and how long the wait before the next one is,
-	// for the log line of the next attempt. waiting is true during that wait.
+	// The reason for retrying the last attempt and the wait before the next one, for
+	// the log line of the next attempt. waiting is true during that wait.
 	retryReason string
 	retryWait   time.Duration
 	retryAfter  bool
@@ -69,8 +69,8 @@ func attemptFrom(ctx context.Context) int {
 }
 
 // do sends one request, retrying as needed, and returns the status and body of a
-// response whose status is one of expected. Any other status becomes an *APIError; a
-// request without a usable response becomes a *RequestError. Both say how many
+// response whose status is one of expected. Any other status becomes an *APIError, and a
+// request without a usable response becomes a *RequestError. Both record how many
 // attempts were made.
 //
 // go-retryablehttp runs the attempts. Connection errors, cut-short responses and the
@@ -123,7 +123,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, expec
 	resp, err := c.retryingClient(state).Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			// Cancelled (an interrupt) or out of the operation's time: say so first, and
+			// Cancelled (an interrupt) or out of the operation's time: report that first, and
 			// keep what the last attempt saw.
 			// net/http's *url.Error only repeats the method and URL, which the
 			// RequestError states already.
@@ -401,7 +401,7 @@ func isAttemptTimeout(err error) bool {
 
 // backoff returns how long to wait after the given attempt (1 for the first). A
 // Retry-After header, in seconds or as an HTTP date, on any retryable status wins,
-// with up to a tenth added so that parallel requests told the same time do not all
+// with up to a tenth added so that parallel requests given the same time do not all
 // return at once. Otherwise the wait doubles from retryWaitMin with each attempt,
 // and half of it is random ("equal jitter"). Either way it never exceeds retryWaitMax.
 func (c *Client) backoff(attempt int, res attemptResult) (time.Duration, bool) {
@@ -451,7 +451,7 @@ func (c *Client) waitForRateLimit(ctx context.Context) error {
 		return nil
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
-		// Waiting would only end in a timeout, so fail now and say why.
+		// Waiting would only end in a timeout, so fail now and explain why.
 		reservation.Cancel()
 		return &permanentError{fmt.Errorf("the rate_limit of %g requests per second would delay this request by %s, past the operation's timeout; raise rate_limit or the timeout", float64(c.limiter.Limit()), delay.Round(time.Millisecond))}
 	}

@@ -147,7 +147,7 @@ var testCAPEM = func() string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 }()
 
-// connectProxy is an HTTP CONNECT proxy that records the targets it was asked for
+// connectProxy is an HTTP CONNECT proxy that records the targets it was requested for
 // and tunnels every one of them to a single loopback address, so a test can use a
 // public name such as example.com while no traffic leaves the machine.
 type connectProxy struct {
@@ -188,7 +188,7 @@ func (p *connectProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestProxy_httpsProxyFromEnvironment sends a request for https://example.com through
 // HTTPS_PROXY. The proxy tunnels it to a local TLS server whose certificate is valid
 // for example.com, and the client's dialer refuses anything but loopback, so nothing
-// leaves the machine. The proxy sees only the CONNECT, never the key.
+// leaves the machine. The proxy receives only the CONNECT request, never the key.
 func TestProxy_httpsProxyFromEnvironment(t *testing.T) {
 	var serverAuth []string
 	var mu sync.Mutex

@@ -15,8 +15,8 @@ import (
 )
 
 // TestTimeout_slowServer checks that request_timeout ends an attempt that gets no
-// answer, that such an attempt is retried once on a fresh connection and no more, and
-// that the error says how long each attempt and the whole request took.
+// response, that such an attempt is retried once on a fresh connection and no more, and
+// that the error states how long each attempt and the whole request took.
 func TestTimeout_slowServer(t *testing.T) {
 	t.Parallel()
 	srv := newScriptedServer(t, stall)

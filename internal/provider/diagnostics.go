@@ -97,7 +97,7 @@ func addRequestErrorFor(ctx context.Context, diags *diag.Diagnostics, op operati
 	}
 }
 
-// attemptsSuffix says how many attempts a failed request made and how long they took
+// attemptsSuffix describes how many attempts a failed request made and how long they took
 // together, when it made more than one.
 func attemptsSuffix(err error) string {
 	var reqErr *client.RequestError

@@ -164,7 +164,7 @@ resource "crescendo_provisioning_document" "deep" {
 	}
 }
 
-// TestHostileInput_brokenResponses imports a document while the server answers with
+// TestHostileInput_brokenResponses imports a document while the server responds with
 // something other than a JSON object. Each must be a clear error, never a crash.
 func TestHostileInput_brokenResponses(t *testing.T) {
 	srv, baseURL := newTestAPI(t)
